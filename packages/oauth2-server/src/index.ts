@@ -1,1 +1,11 @@
-export {};
+export { OAuth2Error, type OAuth2ErrorCode, type OAuth2ErrorOptions } from './errors.js';
+export { OAuth2StoreError, type OAuth2StoreErrorCode } from './store-error.js';
+export type { EndpointResponse, TokenRequest, ClientRecord, AccessTokenRecord, TokenInfo, TokenResponseBody } from './types.js';
+export type { OAuth2Store, ClientStore, AccessTokenStore } from './store.js';
+export { MemoryStore } from './memory-store.js';
+export { OAuth2Server, type OAuth2ServerOptions } from './oauth2-server.js';
+export type { RegisterClientInput } from './clients.js';
+export type { BearerResult } from './endpoints/bearer.js';
+export type { GrantHandler, GrantContext } from './grants/types.js';
+export type { ClientAuthMethod, ClientAuthInput, ClientAuthContext, AuthenticatedClient } from './client-auth/types.js';
+export { isScopeToken, parseScope, formatScope } from './scope.js';

@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, SqliteStore } from '../src/sqlite/index.js';
+import { OAuth2StoreError } from '../src/store-error.js';
+import { basic, form, makeServer } from './helpers.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'oauth2-sqlite-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SqliteStore', () => {
+  it('keeps clients and tokens across close and reopen', async () => {
+    const path = join(dir, 'auth.db');
+    const first = makeServer({ store: new SqliteStore({ path }) });
+    const { client, clientSecret } = await first.server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
+    const res = await first.server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
+    expect(res.status).toBe(200);
+    const accessToken = (res.body as { access_token: string }).access_token;
+    await first.store.close();
+
+    const second = makeServer({ store: new SqliteStore({ path }) });
+    expect(await second.server.listClients()).toEqual([client]);
+    expect(await second.server.validateToken(accessToken)).toMatchObject({ clientId: client.id, scopes: ['read'] });
+    const again = await second.server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
+    expect(again.status).toBe(200);
+    await second.store.close();
+  });
+
+  it('stores neither the client secret nor the access token in the clear', async () => {
+    const path = join(dir, 'auth.db');
+    const { server, store } = makeServer({ store: new SqliteStore({ path }) });
+    const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
+    const res = await server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
+    const accessToken = (res.body as { access_token: string }).access_token;
+    await store.close();
+
+    const db = new Database(path, { readonly: true });
+    const clientRow = db.prepare('SELECT * FROM clients').get() as Record<string, unknown>;
+    const tokenRow = db.prepare('SELECT * FROM access_tokens').get() as Record<string, unknown>;
+    db.close();
+    expect(clientRow['secret_hash']).toMatch(/^v1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(clientRow)).not.toContain(clientSecret);
+    expect(JSON.stringify(tokenRow)).not.toContain(accessToken);
+    expect(JSON.stringify(tokenRow)).not.toContain(accessToken.slice(5));
+    // The file as a whole (WAL checkpointed on close) holds neither.
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(path).toString('latin1');
+    expect(bytes).not.toContain(clientSecret);
+    expect(bytes).not.toContain(accessToken);
+  });
+
+  it('opens in WAL mode and records the schema version in PRAGMA user_version', async () => {
+    const path = join(dir, 'auth.db');
+    const store = new SqliteStore({ path });
+    await store.close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a database written by a newer schema version, with a clear error', async () => {
+    const path = join(dir, 'future.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    let err: unknown;
+    try {
+      new SqliteStore({ path });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OAuth2StoreError);
+    expect((err as OAuth2StoreError).code).toBe('schema_too_new');
+    expect((err as Error).message).toContain(`schema version ${SCHEMA_VERSION + 1}`);
+    expect((err as Error).message).toContain('upgrade');
+  });
+
+  it('migrates a fresh file once and reopens without re-running migrations', async () => {
+    const path = join(dir, 'auth.db');
+    await new SqliteStore({ path }).close();
+    const again = new SqliteStore({ path });
+    await expect(again.ping()).resolves.toBeUndefined();
+    await again.close();
+  });
+
+  it('enforces foreign keys on every connection (a token row cannot outlive its client)', async () => {
+    const path = join(dir, 'auth.db');
+    const { server, store } = makeServer({ store: new SqliteStore({ path }) });
+    const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
+    await server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
+    expect(await server.deleteClient(client.id)).toBe(true);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM access_tokens').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('rejects a missing path with a TypeError', () => {
+    expect(() => new SqliteStore({ path: '' })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,37 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Runtime } from './runtime.js';
+import { installRequestContext } from './plugins/request-context.js';
+import { installHttpMetrics } from './plugins/http-metrics.js';
+import { installErrorHandling, sendError } from './plugins/errors.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { filesRoutes } from './routes/files.js';
+import { signedFilesRoutes } from './routes/signed-files.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Keys may be up to 1024 bytes, and percent-encoding triples that. */
+const MAX_PARAM_LENGTH = 4096;
+
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const { config, logger, context, metrics, httpMetrics, oauth, disk, store } = runtime;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
+  });
+
+  installRequestContext(app, logger, context);
+  installHttpMetrics(app, metrics, httpMetrics);
+  installErrorHandling(app, logger);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  await app.register(healthRoutes(store, logger));
+  await app.register(oauthRoutes(oauth, config.bodyLimit));
+  await app.register(filesRoutes({ disk, logger, oauth, maxUploadBytes: config.maxUploadBytes }));
+  await app.register(signedFilesRoutes(disk));
+  return app;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { clientCommand, CLIENT_USAGE } from './commands/client.js';
+import { serveCommand } from './commands/serve.js';
+import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
+import { OAuth2Error } from '@tsforge/oauth2-server';
+import { ConfigError } from './config.js';
+
+const MAIN_USAGE = `Usage: tsforge <command> [options]
+
+The tsforge production server: OAuth 2.0, file storage with signed URLs, logs and metrics.
+
+Commands:
+  serve                 run the server
+  client create|list|delete
+                        manage OAuth 2.0 clients
+  help [COMMAND]        show help for a command
+
+Run \`tsforge COMMAND --help\` for a command's options.`;
+
+const SERVE_USAGE = `Usage: tsforge serve [options]
+
+Runs the server until SIGTERM or SIGINT, then drains in-flight requests and exits.
+
+Options:
+  --host HOST        address to listen on (env HOST, default 127.0.0.1)
+  --port PORT        port to listen on, 0 for any free one (env PORT, default 3000)
+${DATA_DIR_HELP}
+  -h, --help         show this help
+
+Environment:
+  TSFORGE_ISSUER               public base URL (default http://HOST:PORT)
+  TSFORGE_ACCESS_TOKEN_TTL     access token lifetime in seconds (default 3600)
+  TSFORGE_BODY_LIMIT           largest JSON or form body in bytes (default 1048576)
+  TSFORGE_MAX_UPLOAD_BYTES     largest file upload in bytes (default 1073741824)
+  TSFORGE_SHUTDOWN_TIMEOUT_MS  how long to wait for in-flight requests (default 10000)
+  LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
+  LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)`;
+
+const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE };
+
+const out = (text: string): void => void process.stdout.write(text + "\n");
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+      out(MAIN_USAGE);
+      return;
+    case 'help': {
+      const topic = args[0];
+      if (topic && !USAGES[topic]) throw new UsageError(`unknown command "${topic}"`, MAIN_USAGE);
+      out(topic ? USAGES[topic]! : MAIN_USAGE);
+      return;
+    }
+    case 'serve': {
+      const { values, positionals } = parseCommandArgs(args, {
+        host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' },
+      }, SERVE_USAGE);
+      if (values.help) {
+        out(SERVE_USAGE);
+        return;
+      }
+      if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, SERVE_USAGE);
+      await serveCommand({
+        host: values.host as string | undefined,
+        port: values.port as string | undefined,
+        dataDir: values['data-dir'] as string | undefined,
+      });
+      return;
+    }
+    case 'client':
+      await clientCommand(args, out);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`, MAIN_USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`tsforge: ${err.message}\n\n${err.usage}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof OAuth2Error && err.expose) {
+    // registerClient refuses bad input (an unknown grant, a scope the server lacks) with a public reason.
+    process.stderr.write(`tsforge: ${err.description}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`tsforge: configuration error: ${err.message}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof Error && 'exitCode' in err) {
+    process.stderr.write(`tsforge: ${err.message}\n`);
+    process.exitCode = Number(err.exitCode);
+  } else {
+    // Anything else is a bug or an environment failure: show it whole.
+    process.stderr.write(`tsforge: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+});

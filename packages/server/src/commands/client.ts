@@ -1,0 +1,107 @@
+import { loadConfig } from '../config.js';
+import { openOAuth } from '../runtime.js';
+import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+
+export const CLIENT_USAGE = `Usage: tsforge client <create|list|delete> [options]
+
+Manage OAuth 2.0 clients in the data dir (the same one \`tsforge serve\` uses).
+
+  tsforge client create --name NAME --grant GRANT --scope "SCOPE ..." [--json]
+      Registers a client and prints its id and secret. The secret is shown this once
+      and stored only as a keyed hash.
+      --name NAME        a label for people (required)
+      --grant GRANT      a grant type the client may use (required; repeatable):
+                         client_credentials
+      --scope "A B"      the scopes it may ask for, space-separated (required):
+                         files:read files:write
+      --json             print exactly {"client_id": "...", "client_secret": "..."}
+
+  tsforge client list [--json]
+      Lists clients (never their secrets).
+
+  tsforge client delete CLIENT_ID
+      Deletes a client and every token issued to it.
+
+Options for all:
+${DATA_DIR_HELP}
+  -h, --help         show this help`;
+
+const OPTIONS = {
+  name: { type: 'string' },
+  grant: { type: 'string', multiple: true },
+  scope: { type: 'string' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
+
+export async function clientCommand(args: string[], out: (text: string) => void): Promise<void> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, CLIENT_USAGE);
+  const [action, ...rest] = positionals;
+  if (values.help || action === undefined) {
+    out(CLIENT_USAGE);
+    if (action === undefined && !values.help) throw new UsageError('missing subcommand: create, list or delete', CLIENT_USAGE);
+    return;
+  }
+  const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
+  const run = ACTIONS[action];
+  if (!run) throw new UsageError(`unknown subcommand "${action}"`, CLIENT_USAGE);
+  const { store, oauth } = openOAuth(config);
+  try {
+    await run({ values, rest, oauth, out });
+  } finally {
+    await store.close();
+  }
+}
+
+type Action = (a: { values: Record<string, unknown>; rest: string[]; oauth: ReturnType<typeof openOAuth>['oauth']; out: (text: string) => void }) => Promise<void>;
+
+const ACTIONS: Record<string, Action> = {
+  async create({ values, rest, oauth, out }) {
+    if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, CLIENT_USAGE);
+    const name = values.name as string | undefined;
+    const grants = values.grant as string[] | undefined;
+    const scope = values.scope as string | undefined;
+    if (!name) throw new UsageError('--name is required', CLIENT_USAGE);
+    if (!grants?.length) throw new UsageError('--grant is required', CLIENT_USAGE);
+    if (scope === undefined) throw new UsageError('--scope is required', CLIENT_USAGE);
+    const { client, clientSecret } = await oauth.registerClient({
+      name,
+      grantTypes: grants,
+      scopes: scope.split(' ').filter(Boolean),
+    });
+    if (values.json) {
+      out(JSON.stringify({ client_id: client.id, client_secret: clientSecret }));
+      return;
+    }
+    out(`client_id:     ${client.id}\nclient_secret: ${clientSecret}\n\nStore the secret now: it is not kept and cannot be shown again.`);
+  },
+
+  async list({ values, rest, oauth, out }) {
+    if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, CLIENT_USAGE);
+    const clients = await oauth.listClients();
+    const rows = clients.map((c) => ({
+      client_id: c.id, name: c.name, grant_types: c.grantTypes, scopes: c.scopes, created_at: c.createdAt.toISOString(),
+    }));
+    if (values.json) {
+      out(JSON.stringify(rows));
+      return;
+    }
+    if (!rows.length) {
+      out('no clients');
+      return;
+    }
+    out(rows.map((r) => `${r.client_id}  ${r.name}  grants=${r.grant_types.join(',')}  scope="${r.scopes.join(' ')}"  created=${r.created_at}`).join('\n'));
+  },
+
+  async delete({ rest, oauth, out }) {
+    const [id, extra] = rest;
+    if (!id) throw new UsageError('missing CLIENT_ID', CLIENT_USAGE);
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`, CLIENT_USAGE);
+    if (!(await oauth.deleteClient(id))) throw new NotFound(`no client with id ${id}`);
+    out(`deleted ${id}`);
+  },
+};
+
+export class NotFound extends Error {
+  readonly exitCode = 1;
+}

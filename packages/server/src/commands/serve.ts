@@ -1,0 +1,71 @@
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type ConfigOverrides } from '../config.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { buildApp } from '../app.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the database and flushes logs. */
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  let config = loadConfig(env, overrides);
+  if (config.port === 0) {
+    // The issuer and signed URLs name the port, so it must be known before the app is built.
+    config = loadConfig(env, { ...overrides, port: String(await freePort(config.host)) });
+  }
+  const runtime = createRuntime(config, { env });
+  const app = await buildApp(runtime);
+  await app.listen({ host: config.host, port: config.port });
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  runtime.logger.info({ url, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop') => (stopping ??= (async () => {
+    runtime.logger.info({ reason }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      runtime.logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(timer);
+      runtime.logger.info('stopped');
+      await runtime.close();
+    }
+  })());
+  return { app, runtime, url, stop };
+}
+
+export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
+  const server = await startServer(overrides);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // A second signal while draining means "now".
+      process.once(signal, () => process.exit(130));
+      server.stop(signal).then(
+        () => { process.exitCode = 0; },
+        (err: unknown) => {
+          server.runtime.logger.fatal({ err }, 'shutdown failed');
+          process.exitCode = 1;
+        },
+      );
+    });
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from '@tsforge/logging';
+import { StorageError } from '@tsforge/storage';
+
+/** The JSON error body every tsforge endpoint answers with. */
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+}
+
+export function sendError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send({ error, error_description: description } satisfies ErrorBody);
+}
+
+const STORAGE_ERRORS: Record<string, string> = {
+  E_NOT_FOUND: 'not_found',
+  E_INVALID_KEY: 'invalid_key',
+  E_PATH_TRAVERSAL: 'invalid_key',
+  E_TOO_LARGE: 'payload_too_large',
+  E_EXPIRY_OUT_OF_RANGE: 'invalid_request',
+  E_SIGNATURE_INVALID: 'invalid_signature',
+  E_SIGNATURE_EXPIRED: 'expired_signature',
+};
+
+/**
+ * A client's mistake gets its 4xx and a clear message; anything else is a 500 that says nothing
+ * about the inside, while the whole error goes to the log.
+ */
+export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof StorageError) {
+      const code = STORAGE_ERRORS[err.code];
+      if (code && err.status < 500) return sendError(reply, err.status, code, err.message);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(reply, status, clientErrorCode(status, err), clientMessage(err));
+    }
+    logger.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return reply;
+    }
+    return sendError(reply, 500, 'server_error', 'internal server error');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not_found', `no route for ${request.method} ${pathOnly(request.url)}`));
+}
+
+function clientErrorCode(status: number, err: FastifyError): string {
+  if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  return 'invalid_request';
+}
+
+function clientMessage(err: FastifyError): string {
+  // Fastify's own client-error messages are written for clients; anything else is kept generic.
+  const exposed = (err as { expose?: boolean }).expose === true;
+  return exposed || err.code?.startsWith('FST_') || err.validation ? err.message : 'bad request';
+}
+
+function pathOnly(url: string): string {
+  const q = url.indexOf('?');
+  return (q === -1 ? url : url.slice(0, q)).slice(0, 200);
+}

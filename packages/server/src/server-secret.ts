@@ -1,0 +1,49 @@
+import { randomBytes, hkdfSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, linkSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FILE = 'secret.key';
+
+/**
+ * The server's master secret, kept in the data dir and generated on first start. Each use gets
+ * its own key derived with HKDF, so a key leaked from one purpose says nothing about another.
+ */
+export class ServerSecret {
+  readonly #master: Buffer;
+
+  private constructor(master: Buffer) {
+    this.#master = master;
+  }
+
+  static loadOrCreate(dataDir: string): ServerSecret {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const path = join(dataDir, FILE);
+    try {
+      return new ServerSecret(parse(readFileSync(path, 'utf8'), path));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    // Written aside and linked into place: link fails if another process won the race,
+    // and nobody ever reads a half-written key.
+    const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(tmp);
+    }
+    return new ServerSecret(parse(readFileSync(path, 'utf8'), path));
+  }
+
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#master, Buffer.alloc(0), `tsforge/${purpose}`, 32));
+  }
+}
+
+function parse(text: string, path: string): Buffer {
+  const hex = text.trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path} is not a tsforge secret key (64 hex characters)`);
+  return Buffer.from(hex, 'hex');
+}

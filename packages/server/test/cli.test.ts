@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { removeDir, runCli, tempDataDir } from './support/tsforge.js';
+
+describe('the tsforge CLI', () => {
+  it('--help lists the commands, and each command explains its options', async () => {
+    const main = await runCli(['--help']);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('serve');
+    expect(main.stdout).toContain('client');
+    const client = await runCli(['client', '--help']);
+    expect(client.code).toBe(0);
+    for (const flag of ['--name', '--grant', '--scope', '--json', '--data-dir']) expect(client.stdout).toContain(flag);
+    const serve = await runCli(['serve', '--help']);
+    expect(serve.code).toBe(0);
+    for (const flag of ['--host', '--port', '--data-dir', 'LOG_LEVEL', 'TSFORGE_ISSUER']) expect(serve.stdout).toContain(flag);
+  });
+
+  it('a wrong flag or command gets a clear message and exit 2', async () => {
+    for (const args of [['client', 'create', '--nmae', 'x'], ['serve', '--prot', '1'], ['frobnicate'], ['client', 'create', '--name', 'x']]) {
+      const result = await runCli(args, { dataDir: tempDataDir() });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^tsforge: /);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('bad grant or scope values are refused with a message, not a stack', async () => {
+    const dataDir = tempDataDir();
+    try {
+      for (const args of [['--grant', 'implicit', '--scope', 'files:read'], ['--grant', 'client_credentials', '--scope', 'admin']]) {
+        const result = await runCli(['client', 'create', '--name', 'x', ...args], { dataDir });
+        expect(result.code, args.join(' ')).toBe(2);
+        expect(result.stderr).toMatch(/^tsforge: /);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      removeDir(dataDir);
+    }
+  });
+
+  it('create --json prints exactly the id and secret; list shows no secret; delete removes', async () => {
+    const dataDir = tempDataDir();
+    try {
+      const created = await runCli(['client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'files:read files:write', '--json'], { dataDir });
+      expect(created.code).toBe(0);
+      const parsed = JSON.parse(created.stdout) as Record<string, string>;
+      expect(Object.keys(parsed)).toEqual(['client_id', 'client_secret']);
+
+      // Only a keyed hash of the secret is at rest.
+      const db = new Database(join(dataDir, 'tsforge.db'), { readonly: true });
+      const dump = JSON.stringify(db.prepare('SELECT * FROM clients').all());
+      db.close();
+      expect(dump).toContain(parsed.client_id);
+      expect(dump).not.toContain(parsed.client_secret!);
+
+      const list = await runCli(['client', 'list', '--json'], { dataDir });
+      expect(list.code).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ client_id: parsed.client_id, name: 'svc', scopes: ['files:read', 'files:write'] })]);
+      expect(list.stdout).not.toContain(parsed.client_secret!);
+
+      expect((await runCli(['client', 'delete', parsed.client_id!], { dataDir })).code).toBe(0);
+      expect(JSON.parse((await runCli(['client', 'list', '--json'], { dataDir })).stdout)).toEqual([]);
+      const again = await runCli(['client', 'delete', parsed.client_id!], { dataDir });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('no client');
+    } finally {
+      removeDir(dataDir);
+    }
+  });
+});

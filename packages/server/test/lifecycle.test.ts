@@ -1,0 +1,69 @@
+import { request as httpRequest } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createClient, getToken, removeDir, startTsforge } from './support/tsforge.js';
+
+describe('lifecycle', () => {
+  it('clients, tokens and files survive a restart', async () => {
+    const first = await startTsforge();
+    const { dataDir } = first;
+    try {
+      const client = await createClient(dataDir);
+      const token = await getToken(first.url, client);
+      await fetch(`${first.url}/api/files/keep.txt`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'kept' });
+      expect(await first.stop()).toBe(0);
+      expect(existsSync(join(dataDir, 'tsforge.db'))).toBe(true);
+
+      const second = await startTsforge({ dataDir });
+      try {
+        const file = await fetch(`${second.url}/api/files/keep.txt`, { headers: { authorization: `Bearer ${token}` } });
+        expect(file.status).toBe(200);
+        expect(file.headers.get('content-type')).toBe('text/plain');
+        expect(await file.text()).toBe('kept');
+        expect(await getToken(second.url, client)).toMatch(/\S{43,}/);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      removeDir(dataDir);
+    }
+  });
+
+  it('SIGTERM finishes an in-flight upload before exiting', async () => {
+    const server = await startTsforge();
+    try {
+      const token = await getToken(server.url, await createClient(server.dataDir));
+      let exited: Promise<number | null> | undefined;
+      const done = new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/api/files/slow.bin`, {
+          method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-length': '20000' },
+        }, (res) => { res.resume(); resolve(res.statusCode!); });
+        req.on('error', reject);
+        req.write(Buffer.alloc(10000, 1));
+        // The signal arrives mid-upload; the second half after it.
+        setTimeout(() => {
+          exited = server.stop('SIGTERM');
+          setTimeout(() => req.end(Buffer.alloc(10000, 2)), 300);
+        }, 200);
+      });
+      expect(await done).toBe(201);
+      expect(await exited).toBe(0);
+      const shutdown = server.logs().map((l) => l.msg);
+      expect(shutdown).toContain('shutting down: draining in-flight requests');
+      expect(shutdown.at(-1)).toBe('stopped');
+    } finally {
+      removeDir(server.dataDir);
+    }
+  });
+
+  it('starts in well under a second', async () => {
+    const t0 = performance.now();
+    const server = await startTsforge();
+    const elapsed = performance.now() - t0;
+    await server.stop();
+    removeDir(server.dataDir);
+    // A loose bound on a shared machine; the point is "not seconds".
+    expect(elapsed).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, createClient, getToken, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+
+describe('logs and metrics of a running server', () => {
+  let server: RunningTsforge;
+  let client: Client;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTsforge();
+    client = await createClient(server.dataDir);
+    token = await getToken(server.url, client);
+  });
+  afterAll(async () => {
+    await server.stop();
+    removeDir(server.dataDir);
+  });
+
+  it('writes one access line per request with request_id, method, route, status, duration_ms', async () => {
+    const response = await fetch(`${server.url}/api/files/x.txt`, {
+      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-abc.123' }, body: 'x',
+    });
+    expect(response.headers.get('x-request-id')).toBe('trace-abc.123');
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = server.logs().filter((l) => l.request_id === 'trace-abc.123');
+    const access = lines.find((l) => l.msg === 'request completed');
+    expect(access).toMatchObject({ level: 'info', method: 'PUT', route: '/api/files/*', status: 201, duration_ms: expect.any(Number) });
+    // A line written deep inside the handler, after awaits, carries the same id.
+    expect(lines.find((l) => l.msg === 'file stored')).toMatchObject({ key: 'x.txt', size: 1 });
+  });
+
+  it('replaces request ids that are not sane tokens', async () => {
+    for (const bad of ['spoofed" injected="1', 'x'.repeat(10_000).slice(0, 8000), 'a b', 'ü']) {
+      const response = await fetch(`${server.url}/health`, { headers: { 'x-request-id': bad } });
+      const echoed = response.headers.get('x-request-id')!;
+      expect(echoed).not.toBe(bad);
+      expect(echoed).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    }
+    const generated = (await fetch(`${server.url}/health`)).headers.get('x-request-id');
+    expect(generated).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
+  });
+
+  it('never writes a secret, a token or a signature to the log', async () => {
+    await fetch(`${server.url}/oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'session=cookie-secret-value' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
+    });
+    await fetch(`${server.url}/oauth/token`, {
+      method: 'POST', headers: { authorization: basic(client.client_id, client.client_secret + 'x'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    await fetch(`${server.url}/api/files/s.txt`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: 's' });
+    const { url } = (await (await fetch(`${server.url}/api/files/s.txt/signed-url`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { url: string };
+    await fetch(url);
+    const signature = new URL(url).searchParams.get('signature')!;
+    await new Promise((r) => setTimeout(r, 50));
+    const all = server.lines.join('\n') + server.stderr();
+    for (const secret of [client.client_secret, token, signature, 'cookie-secret-value']) expect(all).not.toContain(secret);
+  });
+
+  it('labels metrics by route template; unmatched requests share one value', async () => {
+    for (let i = 0; i < 50; i++) await fetch(`${server.url}/nope/${Math.random().toString(36).slice(2)}`);
+    await fetch(`${server.url}/.env`);
+    await fetch(`${server.url}/wp-admin/setup-config.php`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const routes = new Set([...text.matchAll(/http_requests_total\{[^}]*route="([^"]*)"/g)].map((m) => m[1]));
+    expect(routes).toContain('/api/files/*');
+    expect([...routes].some((r) => r!.includes('nope') || r!.includes('.env') || r!.includes('wp-admin'))).toBe(false);
+    expect(text).toMatch(/http_requests_total\{method="GET",route="<unmatched>",status="404"\} 52/);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*le="\+Inf"/);
+  });
+
+  it('passes promtool check metrics', (ctx) => {
+    if (!existsSync('/usr/bin/promtool')) {
+      if (process.env.CI) throw new Error('promtool is required in CI (Debian package prometheus)');
+      ctx.skip();
+    }
+    return fetch(`${server.url}/metrics`).then(async (r) => {
+      const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
+      const file = join(dir, 'metrics.txt');
+      writeFileSync(file, await r.text());
+      try {
+        execFileSync('sh', ['-c', `promtool check metrics < "${file}"`], { stdio: 'pipe' });
+      } catch (err) {
+        const e = err as { stdout?: Buffer; stderr?: Buffer };
+        throw new Error(`promtool failed:\n${e.stdout}\n${e.stderr}`);
+      } finally {
+        removeDir(dir);
+      }
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { StorageError } from './errors.js';
+import type { PutBody } from './types.js';
+
+export function checkBody(body: PutBody): void {
+  toSource(body);
+}
+
+/** Any accepted body as a Node stream source for `stream.pipeline`, without copying it. */
+export function toSource(body: PutBody): Readable | NodeJS.ReadableStream | AsyncIterable<Uint8Array> {
+  if (typeof body === 'string') return Readable.from([Buffer.from(body, 'utf8')]);
+  if (body instanceof Uint8Array) return Readable.from([body]);
+  if (body !== null && typeof body === 'object') {
+    if (body instanceof Readable) {
+      // Iterate rather than pipe, so a failure on our side (E_TOO_LARGE, a disk error) leaves the
+      // caller's stream open and unconsumed instead of destroying it: an HTTP server can then
+      // still answer 413 on that request's socket. A failing source still fails the put.
+      return Readable.from(body.iterator({ destroyOnReturn: false }), { objectMode: false });
+    }
+    if (typeof (body as NodeJS.ReadableStream).pipe === 'function') return body;
+    if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return body;
+  }
+  throw new TypeError('body must be a string, a Uint8Array, a readable stream or an async iterable of Uint8Array');
+}
+
+/** The byte length of a body known up front (string, bytes), or undefined for streams. */
+export function knownLength(body: PutBody): number | undefined {
+  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  if (body instanceof Uint8Array) return body.byteLength;
+  return undefined;
+}
+
+export function checkMaxBytes(maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
+    throw new TypeError('maxBytes must be a non-negative integer');
+  }
+}
+
+export function tooLarge(maxBytes: number): StorageError {
+  return new StorageError('E_TOO_LARGE', `body exceeds the limit of ${maxBytes} bytes`);
+}
+
+/**
+ * Counts and hashes bytes on their way to disk, and fails the pipeline the moment the count
+ * passes `maxBytes`, so an oversized upload is cut off rather than read to the end.
+ */
+export class Meter extends Transform {
+  readonly #hash: Hash = createHash('sha256');
+  readonly #maxBytes: number;
+  #bytes = 0;
+
+  constructor(maxBytes = Number.POSITIVE_INFINITY) {
+    super();
+    this.#maxBytes = maxBytes;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** A quoted strong etag: the first 128 bits of the SHA-256 of the content, in hex. */
+  etag(): string {
+    return `"${this.#hash.digest('hex').slice(0, 32)}"`;
+  }
+
+  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let bytes: Uint8Array;
+    if (chunk instanceof Uint8Array) bytes = chunk;
+    else if (typeof chunk === 'string') bytes = Buffer.from(chunk, 'utf8');
+    else return callback(new TypeError('body chunks must be Uint8Array'));
+    this.#bytes += bytes.byteLength;
+    if (this.#bytes > this.#maxBytes) return callback(tooLarge(this.#maxBytes));
+    this.#hash.update(bytes);
+    callback(null, bytes);
+  }
+}

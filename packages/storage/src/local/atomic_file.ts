@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Meter } from '../body.js';
+import { errnoCode } from '../errors.js';
+import type { Jail } from './jail.js';
+
+// Not every platform has these (Windows); 0 leaves the flag out.
+export const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+export const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
+const TEMP_NAME = /^\..*\.[0-9a-f]{32}\.tmp$/s;
+const TEMP_STEM_BYTES = 100;
+const OPEN_ATTEMPTS = 5;
+
+/** `.<name>.<128 random bits>.tmp`: hidden, unguessable, and recognisable so listings skip it. */
+export function tempName(name: string): string {
+  let stem = '';
+  let bytes = 0;
+  for (const char of name) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > TEMP_STEM_BYTES) break;
+    stem += char;
+  }
+  return `.${stem}.${randomBytes(16).toString('hex')}.tmp`;
+}
+
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+export interface TempFile {
+  path: string;
+  etag: string;
+  stat: Stats;
+}
+
+/**
+ * Streams `source` into a fresh temp file beside `name` in `dir`, hashing as it goes, and fsyncs
+ * it. Nothing is ever buffered whole. On any failure (the source errors, `maxBytes` is passed,
+ * the disk is full) the temp file is removed before the error is rethrown.
+ */
+export async function writeTemp(
+  jail: Jail,
+  dir: string,
+  name: string,
+  source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  options: { maxBytes?: number; mode: number },
+): Promise<TempFile> {
+  const { path, handle } = await openTemp(jail, dir, name, options.mode);
+  const meter = new Meter(options.maxBytes);
+  try {
+    // The write stream owns the handle and closes it when the pipeline ends, however it ends.
+    await pipeline(source, meter, handle.createWriteStream());
+    return { path, etag: meter.etag(), stat: await syncFile(path) };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await removeQuietly(path);
+    throw err;
+  }
+}
+
+/** fsync(2) flushes the inode, whichever descriptor asks; the stat comes from that same descriptor. */
+async function syncFile(path: string): Promise<Stats> {
+  const handle = await open(path, constants.O_RDONLY | O_NOFOLLOW);
+  try {
+    await handle.sync();
+    return await handle.stat();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a rename durable across a crash by flushing the directory entry. Best effort where unsupported. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the file itself is already synced.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+export async function removeQuietly(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+async function openTemp(jail: Jail, dir: string, name: string, mode: number): Promise<{ path: string; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    await jail.ensure(dir);
+    const path = join(dir, tempName(name));
+    try {
+      return { path, handle: await open(path, CREATE_FLAGS, mode) };
+    } catch (err) {
+      // A concurrent delete may prune the directory between ensure() and open(): make it again.
+      if (errnoCode(err) !== 'ENOENT' || attempt === OPEN_ATTEMPTS) throw err;
+    }
+  }
+}

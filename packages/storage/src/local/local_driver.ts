@@ -1,0 +1,221 @@
+import { constants } from 'node:fs';
+import { lstat, open, rename, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { knownLength, toSource, tooLarge } from '../body.js';
+import { DEFAULT_CONTENT_TYPE } from '../content_type.js';
+import { StorageError, errnoCode } from '../errors.js';
+import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
+import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic_file.js';
+import { Jail, isInside } from './jail.js';
+import { readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
+import { walk } from './walk.js';
+
+export interface LocalDriverOptions {
+  /** Where files live: key `a/b.txt` is `<root>/a/b.txt`. Created on first use. */
+  root: string;
+  /** Where sidecar metadata lives; defaults to `.<basename(root)>-meta` beside root. Must not overlap root. */
+  metaRoot?: string;
+  /** Mode for new files, before umask; default 0o644. */
+  fileMode?: number;
+  /** Mode for new directories, before umask; default 0o755. */
+  dirMode?: number;
+}
+
+// NAME_MAX is 255 bytes on common file systems; the sidecar adds ".json" to the last segment.
+const MAX_SEGMENT_BYTES = 250;
+const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: never hang opening a FIFO
+
+/**
+ * Files on the local file system. Writes go to a temp file in the target's directory, are hashed
+ * and fsynced while streaming, then renamed over the target, so readers only ever see whole
+ * files. Nothing is followed out of the root: see `Jail`.
+ */
+export class LocalDriver implements StorageDriver {
+  readonly #data: Jail;
+  readonly #meta: Jail;
+  readonly #fileMode: number;
+
+  constructor(options: LocalDriverOptions) {
+    if (typeof options?.root !== 'string' || options.root === '') throw new TypeError('LocalDriver needs a root directory');
+    const root = resolve(options.root);
+    const metaRoot = resolve(options.metaRoot ?? join(dirname(root), `.${basename(root)}-meta`));
+    if (isInside(root, metaRoot) || isInside(metaRoot, root)) {
+      throw new TypeError('LocalDriver metaRoot must lie outside root (and root outside metaRoot)');
+    }
+    const dirMode = options.dirMode ?? 0o755;
+    this.#data = new Jail(root, { dirMode, keySpace: true });
+    this.#meta = new Jail(metaRoot, { dirMode, keySpace: false });
+    this.#fileMode = options.fileMode ?? 0o644;
+  }
+
+  get root(): string {
+    return this.#data.base;
+  }
+
+  get metaRoot(): string {
+    return this.#meta.base;
+  }
+
+  async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
+    const segments = this.#segments(key, true);
+    const { maxBytes } = options;
+    const length = knownLength(body);
+    if (maxBytes !== undefined && length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
+    const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
+    const target = join(this.#data.base, ...segments);
+    const dir = dirname(target);
+    const metaTarget = sidecarPath(this.#meta.base, segments);
+    const metaDir = dirname(metaTarget);
+
+    let data: TempFile | undefined;
+    let meta: TempFile | undefined;
+    try {
+      await this.#data.check(dir);
+      await refuseNonFile(target);
+      const limits = maxBytes === undefined ? { mode: this.#fileMode } : { maxBytes, mode: this.#fileMode };
+      data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, toSource(body), limits);
+      const record = sidecarFor(contentType, data.etag, data.stat);
+      meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
+        mode: this.#fileMode,
+      });
+      // Data first, then its sidecar. A crash or a racing writer in between leaves a sidecar that
+      // does not match the data's inode/size/mtime, which stat() detects (see toFileStat).
+      const written = data.stat;
+      await rename(data.path, target).catch((err: unknown) => {
+        const code = errnoCode(err);
+        // The target became a directory since refuseNonFile() looked.
+        if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw conflict(err);
+        throw err;
+      });
+      data = undefined;
+      await rename(meta.path, metaTarget);
+      meta = undefined;
+      await syncDir(dir);
+      await syncDir(metaDir);
+      return toFileStat(key, written, record);
+    } catch (err) {
+      if (data) await removeQuietly(data.path).catch(() => {});
+      if (meta) await removeQuietly(meta.path).catch(() => {});
+      await this.#data.prune(dir);
+      await this.#meta.prune(metaDir);
+      throw mapError(err, 'put');
+    }
+  }
+
+  async stat(key: string): Promise<FileStat> {
+    const segments = this.#segments(key, false);
+    const target = join(this.#data.base, ...segments);
+    try {
+      await this.#data.check(dirname(target));
+      const stat = await lstat(target);
+      if (stat.isSymbolicLink()) throw symlinkRefused();
+      if (!stat.isFile()) throw notFound();
+      return toFileStat(key, stat, await this.#readSidecar(segments));
+    } catch (err) {
+      throw mapError(err, 'read');
+    }
+  }
+
+  async getStream(key: string): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
+    const segments = this.#segments(key, false);
+    const target = join(this.#data.base, ...segments);
+    let handle: FileHandle | undefined;
+    try {
+      await this.#data.check(dirname(target));
+      handle = await open(target, READ_FLAGS);
+      // One open file for both: the stat describes exactly the bytes the stream will read.
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw notFound();
+      const fileStat = toFileStat(key, stat, await this.#readSidecar(segments));
+      const stream = handle.createReadStream();
+      handle = undefined;
+      return { stat: fileStat, stream };
+    } catch (err) {
+      await handle?.close().catch(() => {});
+      throw mapError(err, 'read');
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const segments = this.#segments(key, false);
+    const target = join(this.#data.base, ...segments);
+    const metaTarget = sidecarPath(this.#meta.base, segments);
+    try {
+      await this.#data.check(dirname(target));
+      const stat = await lstat(target).catch((err: unknown) => {
+        const code = errnoCode(err);
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw err;
+      });
+      if (stat?.isSymbolicLink()) throw symlinkRefused();
+      if (stat?.isFile()) await removeQuietly(target);
+      await this.#meta.check(dirname(metaTarget));
+      await removeQuietly(metaTarget).catch((err: unknown) => {
+        if (errnoCode(err) !== 'ENOTDIR') throw err;
+      });
+      await this.#data.prune(dirname(target));
+      await this.#meta.prune(dirname(metaTarget));
+    } catch (err) {
+      throw mapError(err, 'delete');
+    }
+  }
+
+  list(prefix: string): AsyncIterable<FileStat> {
+    return walk(this.#data, prefix, (key) => this.stat(key));
+  }
+
+  async #readSidecar(segments: readonly string[]) {
+    const path = sidecarPath(this.#meta.base, segments);
+    await this.#meta.check(dirname(path));
+    return readSidecar(path);
+  }
+
+  /** The key's path segments, checked against what this file system can store. */
+  #segments(key: string, writing: boolean): string[] {
+    const segments = key.split('/');
+    for (const segment of segments) {
+      if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) {
+        throw new StorageError('E_INVALID_KEY', `the local driver stores key segments of at most ${MAX_SEGMENT_BYTES} UTF-8 bytes`);
+      }
+    }
+    if (writing && isTempName(segments[segments.length - 1]!)) {
+      throw new StorageError('E_INVALID_KEY', 'names of the form ".<name>.<32 hex>.tmp" are reserved for in-flight writes');
+    }
+    return segments;
+  }
+}
+
+async function refuseNonFile(target: string): Promise<void> {
+  try {
+    const stat = await lstat(target);
+    if (stat.isSymbolicLink()) throw symlinkRefused();
+    if (!stat.isFile()) throw conflict();
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+  }
+}
+
+function mapError(err: unknown, operation: 'put' | 'read' | 'delete'): unknown {
+  // Expected outcomes become StorageErrors here; anything else stays as is for Disk to wrap in E_IO.
+  if (err instanceof StorageError) return err;
+  const code = errnoCode(err);
+  // O_NOFOLLOW on a symlink fails with ELOOP (Linux, macOS) or EMLINK (FreeBSD).
+  if (code === 'ELOOP' || code === 'EMLINK') return new StorageError('E_PATH_TRAVERSAL', 'refusing to follow a symbolic link', { cause: err });
+  if (code === 'ENAMETOOLONG') return new StorageError('E_INVALID_KEY', 'key is too long for this file system', { cause: err });
+  if (operation === 'read' && (code === 'ENOENT' || code === 'ENOTDIR')) return notFound();
+  return err;
+}
+
+function conflict(cause?: unknown): StorageError {
+  return new StorageError('E_INVALID_KEY', 'key conflicts with an existing directory', { cause });
+}
+
+function notFound(): StorageError {
+  return new StorageError('E_NOT_FOUND', 'file not found');
+}
+
+function symlinkRefused(): StorageError {
+  return new StorageError('E_PATH_TRAVERSAL', 'refusing to follow a symbolic link');
+}

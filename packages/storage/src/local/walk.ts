@@ -1,0 +1,81 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StorageError, errnoCode } from '../errors.js';
+import { normalizeKey } from '../key.js';
+import type { FileStat } from '../types.js';
+import { isTempName } from './atomic_file.js';
+import type { Jail } from './jail.js';
+
+interface Entry {
+  name: string;
+  dir: boolean;
+  order: Buffer;
+}
+
+/**
+ * Yields every stored file whose key starts with `prefix`, in UTF-8 byte order of the key (the
+ * order S3 lists in), reading one directory at a time. A directory sorts as `name/`, which is
+ * exactly where all of its keys fall among its siblings, so a depth-first walk over sorted
+ * entries yields globally sorted keys. Symlinks, temp files and anything that is not a regular
+ * file or directory are skipped, and so are names that are not canonical keys.
+ */
+export async function* walk(
+  jail: Jail,
+  prefix: string,
+  statKey: (key: string) => Promise<FileStat>,
+): AsyncGenerator<FileStat> {
+  const slash = prefix.lastIndexOf('/');
+  const dirKey = slash === -1 ? '' : prefix.slice(0, slash);
+  const start = dirKey === '' ? jail.base : join(jail.base, ...dirKey.split('/'));
+  await jail.check(start);
+  yield* walkDir(start, dirKey, prefix.slice(slash + 1), statKey);
+}
+
+async function* walkDir(
+  dir: string,
+  dirKey: string,
+  namePrefix: string,
+  statKey: (key: string) => Promise<FileStat>,
+): AsyncGenerator<FileStat> {
+  for (const entry of await readEntries(dir, namePrefix)) {
+    const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
+    if (entry.dir) {
+      yield* walkDir(join(dir, entry.name), key, '', statKey);
+      continue;
+    }
+    if (!isCanonical(key)) continue;
+    try {
+      yield await statKey(key);
+    } catch (err) {
+      if (StorageError.is(err, 'E_NOT_FOUND')) continue; // deleted since readdir
+      throw err;
+    }
+  }
+}
+
+async function readEntries(dir: string, namePrefix: string): Promise<Entry[]> {
+  let dirents;
+  try {
+    dirents = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+  const entries: Entry[] = [];
+  for (const dirent of dirents) {
+    if (!dirent.name.startsWith(namePrefix)) continue;
+    // Dirent types come from lstat semantics: a symlink is neither a file nor a directory here.
+    if (dirent.isDirectory()) entries.push({ name: dirent.name, dir: true, order: Buffer.from(`${dirent.name}/`) });
+    else if (dirent.isFile() && !isTempName(dirent.name)) entries.push({ name: dirent.name, dir: false, order: Buffer.from(dirent.name) });
+  }
+  return entries.sort((a, b) => Buffer.compare(a.order, b.order));
+}
+
+function isCanonical(key: string): boolean {
+  try {
+    return normalizeKey(key) === key;
+  } catch {
+    return false;
+  }
+}

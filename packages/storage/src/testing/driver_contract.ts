@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { StorageError, type StorageErrorCode } from '../errors.js';
+import type { FileStat, StorageDriver } from '../types.js';
+
+/** The two functions of a test runner the suite needs (vitest, node:test, mocha, jest all fit). */
+export interface ContractRunner {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void>): void;
+}
+
+export interface DriverFixture {
+  driver: StorageDriver;
+  cleanup?: () => Promise<void>;
+}
+
+const STRONG_ETAG = /^"[^"\s]+"$/;
+
+/**
+ * The behaviour every `StorageDriver` promises, as one suite each implementation runs:
+ * `storageDriverContract({ describe, it }, async () => ({ driver, cleanup }))`. Each test gets a
+ * fresh, empty driver from `setup`.
+ */
+export function storageDriverContract(runner: ContractRunner, setup: () => Promise<DriverFixture>): void {
+  const { describe, it } = runner;
+  const test = (name: string, fn: (driver: StorageDriver) => Promise<void>) =>
+    it(name, async () => {
+      const fixture = await setup();
+      try {
+        await fn(fixture.driver);
+      } finally {
+        await fixture.cleanup?.();
+      }
+    });
+
+  describe('StorageDriver contract', () => {
+    test('put then stat and getStream describe the same bytes (size, strong etag, content type)', async (driver) => {
+      const put = await driver.put('docs/a.txt', 'hello', { contentType: 'text/plain' });
+      assert.equal(put.key, 'docs/a.txt');
+      assert.equal(put.size, 5);
+      assert.equal(put.contentType, 'text/plain');
+      assert.match(put.etag, STRONG_ETAG);
+      assert.ok(put.lastModified instanceof Date && !Number.isNaN(put.lastModified.getTime()));
+      assert.deepEqual(await driver.stat('docs/a.txt'), put);
+      const { stat, stream } = await driver.getStream('docs/a.txt');
+      assert.deepEqual(stat, put);
+      assert.equal((await readAll(stream)).toString(), 'hello');
+    });
+
+    test('accepts bytes, a Readable, an async iterable and an empty body', async (driver) => {
+      await driver.put('bytes', new Uint8Array([1, 2, 3]), {});
+      await driver.put('readable', Readable.from([Buffer.from('ab'), Buffer.from('cd')]), {});
+      await driver.put('iterable', chunks(['x', 'y', 'z']), {});
+      await driver.put('empty', '', {});
+      assert.deepEqual([...(await read(driver, 'bytes'))], [1, 2, 3]);
+      assert.equal((await read(driver, 'readable')).toString(), 'abcd');
+      assert.equal((await read(driver, 'iterable')).toString(), 'xyz');
+      assert.equal((await driver.stat('empty')).size, 0);
+    });
+
+    test('an overwrite replaces the content and changes the etag', async (driver) => {
+      const first = await driver.put('k', 'one', {});
+      const second = await driver.put('k', 'two!', {});
+      assert.notEqual(second.etag, first.etag);
+      assert.equal((await read(driver, 'k')).toString(), 'two!');
+      assert.equal((await driver.stat('k')).etag, second.etag);
+    });
+
+    test('stat and getStream of a missing key are E_NOT_FOUND', async (driver) => {
+      await rejectsWith(driver.stat('missing.txt'), 'E_NOT_FOUND');
+      await rejectsWith(driver.getStream('missing/deep/file.txt'), 'E_NOT_FOUND');
+    });
+
+    test('delete removes the file and is idempotent', async (driver) => {
+      await driver.put('a/b/c.txt', 'x', {});
+      await driver.delete('a/b/c.txt');
+      await rejectsWith(driver.stat('a/b/c.txt'), 'E_NOT_FOUND');
+      await driver.delete('a/b/c.txt');
+      await driver.delete('never/existed');
+      assert.deepEqual(await keys(driver, ''), []);
+    });
+
+    test('list yields every key with a plain string prefix, sorted by UTF-8 bytes', async (driver) => {
+      const all = ['b.txt', 'a/x', 'a-b', 'a.txt', 'a0', 'photos/a.jpg', 'photos/2024/z.png', '日本.txt', 'z'];
+      for (const key of all) await driver.put(key, key, {});
+      const sorted = [...all].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      assert.deepEqual(await keys(driver, ''), sorted);
+      assert.deepEqual(await keys(driver, 'ph'), ['photos/2024/z.png', 'photos/a.jpg']);
+      assert.deepEqual(await keys(driver, 'photos/'), ['photos/2024/z.png', 'photos/a.jpg']);
+      assert.deepEqual(await keys(driver, 'a'), ['a-b', 'a.txt', 'a/x', 'a0']);
+      assert.deepEqual(await keys(driver, 'photos/2024/z.png'), ['photos/2024/z.png']);
+      assert.deepEqual(await keys(driver, 'nothing'), []);
+      const stats: FileStat[] = [];
+      for await (const stat of driver.list('a.')) stats.push(stat);
+      assert.deepEqual(stats, [await driver.stat('a.txt')]);
+    });
+
+    test('a streamed body over maxBytes is E_TOO_LARGE and the original stays', async (driver) => {
+      await driver.put('doc.txt', 'ORIGINAL', {});
+      await rejectsWith(driver.put('doc.txt', chunks(['12345', '67890']), { maxBytes: 8 }), 'E_TOO_LARGE');
+      await rejectsWith(driver.put('new.txt', chunks(['123456789']), { maxBytes: 8 }), 'E_TOO_LARGE');
+      assert.equal((await read(driver, 'doc.txt')).toString(), 'ORIGINAL');
+      assert.deepEqual(await keys(driver, ''), ['doc.txt']);
+      await driver.put('exact.txt', chunks(['1234', '5678']), { maxBytes: 8 });
+    });
+
+    test('a source that fails mid-way rejects and the original stays', async (driver) => {
+      await driver.put('doc.txt', 'ORIGINAL', {});
+      await assert.rejects(driver.put('doc.txt', failingAfter(3), {}));
+      assert.equal((await read(driver, 'doc.txt')).toString(), 'ORIGINAL');
+      assert.deepEqual(await keys(driver, ''), ['doc.txt']);
+    });
+
+    test('ten concurrent writes to one key leave exactly one of the bodies, whole', async (driver) => {
+      const bodies = Array.from({ length: 10 }, (_, i) => String(i).repeat(50_000 + i));
+      await Promise.all(bodies.map((body) => driver.put('race.txt', chunks(split(body, 7)), {})));
+      const content = (await read(driver, 'race.txt')).toString();
+      assert.ok(bodies.includes(content), 'the file is one of the bodies, not a mix');
+      assert.equal((await driver.stat('race.txt')).size, Buffer.byteLength(content));
+      assert.deepEqual(await keys(driver, ''), ['race.txt']);
+    });
+  });
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: StorageErrorCode): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof StorageError, `expected a StorageError ${code}, got ${String(err)}`);
+    assert.equal(err.code, code);
+    return true;
+  });
+}
+
+async function read(driver: StorageDriver, key: string): Promise<Buffer> {
+  return readAll((await driver.getStream(key)).stream);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+async function keys(driver: StorageDriver, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const stat of driver.list(prefix)) out.push(stat.key);
+  return out;
+}
+
+async function* chunks(parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) {
+    await new Promise((resolve) => setImmediate(resolve));
+    yield Buffer.from(part);
+  }
+}
+
+async function* failingAfter(count: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < count; i++) yield Buffer.from('partial ');
+  throw new Error('client went away');
+}
+
+function split(text: string, parts: number): string[] {
+  const size = Math.ceil(text.length / parts);
+  return Array.from({ length: parts }, (_, i) => text.slice(i * size, (i + 1) * size));
+}
