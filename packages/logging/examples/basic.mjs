@@ -5,7 +5,7 @@ import { createLogger, flushLogger, logConfigFromEnv, RequestContext, RequestId 
 const context = new RequestContext();
 const logger = createLogger({ ...logConfigFromEnv(), base: { service: 'example' }, context });
 
-logger.info({ port: 3000 }, 'listening');
+logger.info({ version: process.version }, 'example starting');
 
 // What a server does for each request: take the caller's id if it is valid, or make one.
 async function handle(headers) {

@@ -59,7 +59,7 @@ function validate(o: RegisterClientInput, grants: GrantRegistry, supported: Read
   if (!isStringArray(o.scopes)) throw invalid('scopes must be an array of strings');
   for (const s of o.scopes) {
     if (!isScopeToken(s)) throw invalid('scopes must be valid scope tokens (RFC 6749 §3.3)');
-    if (!supported.has(s)) throw invalid(`scope "${s}" is not in scopesSupported`);
+    if (!supported.has(s)) throw invalid(`scope "${s}" is not supported (supported: ${[...supported].join(" ")})`);
   }
   const redirectUris = o.redirectUris ?? [];
   if (!isStringArray(redirectUris)) throw invalid('redirectUris must be an array of strings');

@@ -38,7 +38,7 @@ describe('registerClient', () => {
     ['empty name', { name: '  ' }, 'name must be a non-empty string'],
     ['unknown grant type', { grantTypes: ['password'] }, 'grant type "password" is not supported (supported: client_credentials)'],
     ['no grant types', { grantTypes: [] }, 'grantTypes must be a non-empty array of strings'],
-    ['scope outside scopesSupported', { scopes: ['delete'] }, 'scope "delete" is not in scopesSupported'],
+    ['scope outside scopesSupported', { scopes: ['delete'] }, 'scope "delete" is not supported (supported: read write admin)'],
     ['RFC 6749 §3.3 scope with a space', { scopes: ['read write'] }, 'scopes must be valid scope tokens (RFC 6749 §3.3)'],
     ['RFC 6749 §3.3 scope with a double quote', { scopes: ['"read"'] }, 'scopes must be valid scope tokens (RFC 6749 §3.3)'],
     ['RFC 6749 §3.1.2 relative redirect URI', { redirectUris: ['/cb'] }, 'each redirect URI must be an absolute URI without a fragment'],

@@ -2,6 +2,7 @@
 import { clientCommand, CLIENT_USAGE } from './commands/client.js';
 import { serveCommand } from './commands/serve.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
+import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
 import { ConfigError } from './config.js';
 
@@ -86,7 +87,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     // registerClient refuses bad input (an unknown grant, a scope the server lacks) with a public reason.
     process.stderr.write(`tsforge: ${err.description}\n`);
     process.exitCode = 2;
-  } else if (err instanceof ConfigError) {
+  } else if (err instanceof ConfigError || err instanceof LogConfigError) {
     process.stderr.write(`tsforge: configuration error: ${err.message}\n`);
     process.exitCode = 2;
   } else if (err instanceof Error && 'exitCode' in err) {

@@ -20,6 +20,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export const DATABASE_FILE = 'tsforge.db';
+
 export interface RuntimeOptions {
   log?: LogConfig;
   env?: NodeJS.ProcessEnv;
@@ -28,7 +30,7 @@ export interface RuntimeOptions {
 /** The OAuth2 half alone: what the CLI's client commands need, without HTTP, metrics or storage. */
 export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void): { secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server } {
   const secret = ServerSecret.loadOrCreate(config.dataDir);
-  const store = new SqliteStore({ path: join(config.dataDir, 'tsforge.db') });
+  const store = new SqliteStore({ path: join(config.dataDir, DATABASE_FILE) });
   const oauth = new OAuth2Server({
     store,
     issuer: config.issuer,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { removeDir, runCli, tempDataDir } from './support/tsforge.js';
 
 describe('the tsforge CLI', () => {
@@ -36,6 +39,41 @@ describe('the tsforge CLI', () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
       }
     } finally {
+      removeDir(dataDir);
+    }
+  });
+
+  it('list and delete refuse a data dir that holds no tsforge data instead of making one', async () => {
+    const dataDir = join(tempDataDir(), 'typo');
+    for (const args of [['client', 'list'], ['client', 'delete', 'cl_x']]) {
+      const result = await runCli(args, { dataDir });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain('no tsforge data in');
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('configuration and startup failures get one clear line, no stack', async () => {
+    const dataDir = tempDataDir();
+    const busy = createServer().listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const cases: [NodeJS.ProcessEnv, string[], RegExp, number][] = [
+        [{ LOG_LEVEL: 'loud' }, ['serve'], /LOG_LEVEL/, 2],
+        [{ LOG_FORMAT: 'xml' }, ['serve'], /LOG_FORMAT/, 2],
+        [{ PORT: 'abc' }, ['serve'], /PORT must be a whole number/, 2],
+        [{ TSFORGE_ISSUER: 'ftp://x' }, ['serve'], /TSFORGE_ISSUER/, 2],
+        [{ PORT: String(port) }, ['serve'], /already in use/, 1],
+      ];
+      for (const [env, args, message, code] of cases) {
+        const result = await runCli(args, { dataDir, env });
+        expect(result.code, JSON.stringify(env)).toBe(code);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      busy.close();
       removeDir(dataDir);
     }
   });

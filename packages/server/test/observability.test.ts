@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,23 @@ describe('logs and metrics of a running server', () => {
     expect(access).toMatchObject({ level: 'info', method: 'PUT', route: '/api/files/*', status: 201, duration_ms: expect.any(Number) });
     // A line written deep inside the handler, after awaits, carries the same id.
     expect(lines.find((l) => l.msg === 'file stored')).toMatchObject({ key: 'x.txt', size: 1 });
+  });
+
+  it('logs and counts a download the client abandons mid-stream', async () => {
+    await fetch(`${server.url}/api/files/big.bin`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: Buffer.alloc(8 * 1024 * 1024) });
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    const count = (text: string) => Number(/http_requests_total\{method="GET",route="\/api\/files\/\*",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const { hostname, port } = new URL(server.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`GET /api/files/big.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Request-Id: abandon-1\r\n\r\n`);
+      });
+      socket.once('data', () => { socket.destroy(); resolve(); });
+      socket.on('error', reject);
+    });
+    await until(() => server.logs().some((l) => l.request_id === 'abandon-1' && l.status === 200));
+    expect(server.logs().find((l) => l.request_id === 'abandon-1')).toMatchObject({ route: '/api/files/*', status: 200, aborted: true });
+    expect(count(await (await fetch(`${server.url}/metrics`)).text())).toBe(count(before) + 1);
   });
 
   it('replaces request ids that are not sane tokens', async () => {
@@ -94,3 +112,11 @@ describe('logs and metrics of a running server', () => {
     });
   });
 });
+
+async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

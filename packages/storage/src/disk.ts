@@ -1,9 +1,9 @@
 import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
-import { resolveContentType } from './content_type.js';
+import { resolveContentType } from './content-type.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeKey, normalizePrefix } from './key.js';
 import type { FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
-import type { UrlSigner } from './url_signer.js';
+import type { UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
   signer?: UrlSigner;
@@ -111,7 +111,7 @@ export class Disk {
     }
     const expiresIn = o?.expiresIn;
     if (!Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > signer.maxExpiresIn) {
-      throw new StorageError('E_EXPIRY_OUT_OF_RANGE', `expiresIn must be a whole number of seconds from 1 to ${signer.maxExpiresIn}`);
+      throw new StorageError('E_EXPIRY_OUT_OF_RANGE', `a signed URL must expire in a whole number of seconds from 1 to ${signer.maxExpiresIn}`);
     }
     await this.stat(k);
     const expiresAt = Math.floor(this.#clock() / 1000) + expiresIn;

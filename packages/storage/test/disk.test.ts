@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Disk } from '../src/disk.js';
 import { StorageError } from '../src/errors.js';
-import { LocalDriver } from '../src/local/local_driver.js';
+import { LocalDriver } from '../src/local/local-driver.js';
 import type { FileStat, PutBody, PutOptions, StorageDriver } from '../src/types.js';
 import { collect, expectCode, sandbox } from './helpers.js';
 

@@ -1,5 +1,7 @@
 import { loadConfig } from '../config.js';
-import { openOAuth } from '../runtime.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATABASE_FILE, openOAuth } from '../runtime.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
 
 export const CLIENT_USAGE = `Usage: tsforge client <create|list|delete> [options]
@@ -45,6 +47,10 @@ export async function clientCommand(args: string[], out: (text: string) => void)
   const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
   const run = ACTIONS[action];
   if (!run) throw new UsageError(`unknown subcommand "${action}"`, CLIENT_USAGE);
+  // Only create makes a data dir; a mistyped --data-dir must not look like an empty one.
+  if (action !== 'create' && !existsSync(join(config.dataDir, DATABASE_FILE))) {
+    throw new NotFound(`no tsforge data in ${config.dataDir} (check --data-dir or TSFORGE_DATA_DIR)`);
+  }
   const { store, oauth } = openOAuth(config);
   try {
     await run({ values, rest, oauth, out });

@@ -20,7 +20,13 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   }
   const runtime = createRuntime(config, { env });
   const app = await buildApp(runtime);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await runtime.close();
+    throw listenError(err, config.host, config.port);
+  }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   runtime.logger.info({ url, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
 
@@ -68,4 +74,18 @@ function freePort(host: string): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Listening fails for reasons a user can fix; say which, without a stack. */
+export class ListenError extends Error {
+  readonly exitCode = 1;
+}
+
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new ListenError(`cannot listen on ${where}: the address is already in use (set PORT or --port)`);
+  if (code === 'EACCES') return new ListenError(`cannot listen on ${where}: permission denied`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`cannot listen on ${where}: no such local address (set HOST or --host)`);
+  return err;
 }

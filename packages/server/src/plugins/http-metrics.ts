@@ -1,15 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpMetrics, Metrics } from '@tsforge/metrics';
+import { onResponseClosed } from './request-context.js';
 
-/** Counts and times every request by route template, tracks open connections, serves `/metrics`. */
+/**
+ * Counts and times every request by route template, tracks open connections, serves `/metrics`.
+ * Needs `installRequestContext` first (it sets `request.startedAt`).
+ */
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, http: HttpMetrics): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    http.observe({
+  app.addHook('onRequest', (request, reply, done) => {
+    onResponseClosed(request, reply, () => http.observe({
       method: request.method,
       route: request.routeOptions.url,
       status: reply.statusCode,
       seconds: (performance.now() - request.startedAt) / 1000,
-    });
+    }));
     done();
   });
 

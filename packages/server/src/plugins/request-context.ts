@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestId, type Logger, type RequestContext } from '@tsforge/logging';
 
 /**
  * Gives every request an id (a sane incoming `X-Request-Id`, else a fresh one), runs the rest of
  * its handling inside the logging context so any line written for it carries `request_id`, echoes
- * the id, and writes one access-log line when the response is finished.
+ * the id, and writes one access-log line when the response is over.
  */
 export function installRequestContext(app: FastifyInstance, logger: Logger, context: RequestContext): void {
   app.addHook('onRequest', (request, reply, done) => {
@@ -12,23 +12,35 @@ export function installRequestContext(app: FastifyInstance, logger: Logger, cont
     request.requestId = requestId;
     request.startedAt = performance.now();
     reply.header('x-request-id', requestId);
+    onResponseClosed(request, reply, (aborted) => logCompletion(logger, request, reply, aborted));
     context.run({ request_id: requestId }, done);
   });
+}
 
-  app.addHook('onResponse', (request, reply, done) => {
-    const status = reply.statusCode;
-    const line = {
-      method: request.method,
-      route: request.routeOptions.url ?? null,
-      // The path only: a query string may hold a signed URL's signature.
-      path: pathOf(request.url),
-      status,
-      duration_ms: Math.round((performance.now() - request.startedAt) * 1000) / 1000,
-    };
-    if (status >= 500) logger.error(line, 'request failed');
-    else logger.info(line, 'request completed');
-    done();
-  });
+/**
+ * Runs `fn` once the response is over, whether it finished or the client went away first.
+ * Fastify's onResponse hook waits for 'finish', which never comes when a client closes the
+ * connection before a streamed body has ended: such requests would vanish from logs and metrics.
+ */
+export function onResponseClosed(request: FastifyRequest, reply: FastifyReply, fn: (aborted: boolean) => void): void {
+  reply.raw.once('close', () => fn(!reply.raw.writableFinished));
+}
+
+function logCompletion(logger: Logger, request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
+  const status = reply.statusCode;
+  const line = {
+    request_id: request.requestId,
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    // The path only: a query string may hold a signed URL's signature.
+    path: pathOf(request.url),
+    status,
+    duration_ms: Math.round((performance.now() - request.startedAt) * 1000) / 1000,
+    ...(aborted ? { aborted: true } : {}),
+  };
+  if (status >= 500) logger.error(line, 'request failed');
+  else if (aborted) logger.warn(line, 'request aborted by the client');
+  else logger.info(line, 'request completed');
 }
 
 function pathOf(url: string): string {

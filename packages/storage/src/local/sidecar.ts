@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_CONTENT_TYPE, parseContentType } from '../content_type.js';
+import { DEFAULT_CONTENT_TYPE, parseContentType } from '../content-type.js';
 import { errnoCode } from '../errors.js';
 import type { FileStat } from '../types.js';
-import { O_NOFOLLOW } from './atomic_file.js';
+import { O_NOFOLLOW } from './atomic-file.js';
 
 /**
  * What a put records beside the data, in a tree outside the key space. `size`, `mtimeMs` and

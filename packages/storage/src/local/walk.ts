@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StorageError, errnoCode } from '../errors.js';
 import { normalizeKey } from '../key.js';
 import type { FileStat } from '../types.js';
-import { isTempName } from './atomic_file.js';
+import { isTempName } from './atomic-file.js';
 import type { Jail } from './jail.js';
 
 interface Entry {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { LocalDriver } from '../src/local/local_driver.js';
-import { storageDriverContract } from '../src/testing/driver_contract.js';
+import { LocalDriver } from '../src/local/local-driver.js';
+import { storageDriverContract } from '../src/testing/driver-contract.js';
 import { sandbox } from './helpers.js';
 
 describe('LocalDriver', () => {

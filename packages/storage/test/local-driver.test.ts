@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Disk } from '../src/disk.js';
-import { LocalDriver } from '../src/local/local_driver.js';
-import { UrlSigner } from '../src/url_signer.js';
+import { LocalDriver } from '../src/local/local-driver.js';
+import { UrlSigner } from '../src/url-signer.js';
 import { chunks, collect, expectCode, failingAfter, sandbox, tree } from './helpers.js';
 
 let box: Awaited<ReturnType<typeof sandbox>>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Disk } from '../src/disk.js';
 import { encodeKeyPath } from '../src/key.js';
-import { LocalDriver } from '../src/local/local_driver.js';
-import { UrlSigner } from '../src/url_signer.js';
+import { LocalDriver } from '../src/local/local-driver.js';
+import { UrlSigner } from '../src/url-signer.js';
 import { expectCode, sandbox } from './helpers.js';
 
 const SECRET = new Uint8Array(32).fill(7);

@@ -3,10 +3,10 @@ import { lstat, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
-import { DEFAULT_CONTENT_TYPE } from '../content_type.js';
+import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
 import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
-import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic_file.js';
+import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
 import { walk } from './walk.js';
@@ -128,7 +128,10 @@ export class LocalDriver implements StorageDriver {
       const stat = await handle.stat();
       if (!stat.isFile()) throw notFound();
       const fileStat = toFileStat(key, stat, await this.#readSidecar(segments));
-      const stream = handle.createReadStream();
+      // Bounded by the size just read: the stream ends with its last byte instead of one more
+      // read to find EOF, so a response ends the moment its body is written.
+      const stream = stat.size === 0 ? Readable.from([]) : handle.createReadStream({ start: 0, end: stat.size - 1 });
+      if (stat.size === 0) await handle.close();
       handle = undefined;
       return { stat: fileStat, stream };
     } catch (err) {
