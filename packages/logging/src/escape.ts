@@ -1,14 +1,15 @@
 // One log call must always be one line, and nothing a user controls may reach a terminal as a
 // control sequence (log forging with "\n", or ESC / OSC / BEL sequences that retitle or repaint
-// a terminal). The unsafe set: C0 controls, DEL, C1 controls, and the Unicode line and
-// paragraph separators that some viewers break lines on.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// a terminal). The unsafe set: C0 controls, DEL, C1 controls, the Unicode line and paragraph
+// separators that some viewers break lines on, and the bidirectional controls and BOM that make
+// a line display other than it reads ("Trojan Source", CVE-2021-42574).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
-// JSON.stringify already escapes every C0 control; DEL, C1 and U+2028/2029 are legal raw JSON
-// and are the only ones left to escape in a JSON line.
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029]/;
-const JSON_UNSAFE_ALL = /[\u007f-\u009f\u2028\u2029]/g;
+// JSON.stringify already escapes every C0 control; the rest are legal raw JSON and are the
+// only ones left to escape in a JSON line.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+const JSON_UNSAFE_ALL = new RegExp(JSON_UNSAFE.source, 'g');
 
 function escapeChar(char: string): string {
   switch (char) {

@@ -41,6 +41,14 @@ describe.each(FORMATS)('%s format: one log call is exactly one line', (format) =
     expect(out.text()).not.toMatch(/[\u2028\u2029]/);
   });
 
+  it('bidirectional controls and the BOM are escaped, so a line reads as it displays (CVE-2021-42574)', () => {
+    const BIDI = 'key \u202Etxt.exe\u202C \u2066x\u2069 \u200F\u061C\uFEFF';
+    const out = linesFor(format, (logger) => logger.info({ key: BIDI }, BIDI));
+    expect(out.lines()).toHaveLength(1);
+    expect(out.text()).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
+    expect(out.text()).toContain('\\u202e');
+  });
+
   it('a message that is not a string still gives one line', () => {
     const out = linesFor(format, (logger) => logger.info({ msg: { nested: FORGED } } as object));
     expect(out.lines()).toHaveLength(1);
@@ -50,9 +58,9 @@ describe.each(FORMATS)('%s format: one log call is exactly one line', (format) =
 
 describe('JSON format escapes stay valid JSON', () => {
   it('parses back to the exact original strings', () => {
-    const out = linesFor('json', (logger) => logger.info({ value: EVERY_CONTROL }, FORGED + TERMINAL));
+    const out = linesFor('json', (logger) => logger.info({ value: EVERY_CONTROL }, FORGED + TERMINAL + '\u202E'));
     const [record] = out.records();
-    expect(record?.msg).toBe(FORGED + TERMINAL);
+    expect(record?.msg).toBe(FORGED + TERMINAL + '\u202E');
     expect(record?.value).toBe(EVERY_CONTROL);
   });
 });

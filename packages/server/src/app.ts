@@ -3,6 +3,8 @@ import type { Runtime } from './runtime.js';
 import { installRequestContext } from './plugins/request-context.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
+import { installBodyDeadline } from './plugins/timeouts.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { filesRoutes } from './routes/files.js';
 import { signedFilesRoutes } from './routes/signed-files.js';
@@ -20,18 +22,24 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
+    clientErrorHandler: clientErrorHandler(logger),
+    connectionTimeout: config.idleTimeoutMs,
   });
 
   installRequestContext(app, logger, context);
   installHttpMetrics(app, metrics, httpMetrics);
   installErrorHandling(app, logger);
+  installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
 
   await app.register(healthRoutes(store, logger));
   await app.register(oauthRoutes(oauth, config.bodyLimit));
-  await app.register(filesRoutes({ disk, logger, oauth, maxUploadBytes: config.maxUploadBytes }));
+  await app.register(filesRoutes({
+    disk, logger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
+    minUploadRateWindowMs: config.minUploadRateWindowMs,
+  }));
   await app.register(signedFilesRoutes(disk));
   return app;
 }

@@ -34,6 +34,10 @@ Environment:
   TSFORGE_BODY_LIMIT           largest JSON or form body in bytes (default 1048576)
   TSFORGE_MAX_UPLOAD_BYTES     largest file upload in bytes (default 1073741824)
   TSFORGE_SHUTDOWN_TIMEOUT_MS  how long to wait for in-flight requests (default 10000)
+  TSFORGE_BODY_TIMEOUT_MS      how long a non-upload request may take to arrive (default 30000)
+  TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
+  TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
+  TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
   LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)`;
 

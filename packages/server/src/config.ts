@@ -14,6 +14,13 @@ export interface ServerConfig {
   maxUploadBytes: number;
   accessTokenTtl: number;
   shutdownTimeoutMs: number;
+  /** How long an ordinary request may take to arrive whole (slow-body protection). */
+  bodyTimeoutMs: number;
+  /** Uploads slower than this, measured over `minUploadRateWindowMs`, are cut off. */
+  minUploadBytesPerSecond: number;
+  minUploadRateWindowMs: number;
+  /** A connection with no traffic for this long is closed. */
+  idleTimeoutMs: number;
   scopes: string[];
 }
 
@@ -46,6 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     maxUploadBytes: integer('TSFORGE_MAX_UPLOAD_BYTES', env.TSFORGE_MAX_UPLOAD_BYTES, 1024 ** 3, 1, 2 ** 53 - 1),
     accessTokenTtl: integer('TSFORGE_ACCESS_TOKEN_TTL', env.TSFORGE_ACCESS_TOKEN_TTL, 3600, 1, 86400 * 365),
     shutdownTimeoutMs: integer('TSFORGE_SHUTDOWN_TIMEOUT_MS', env.TSFORGE_SHUTDOWN_TIMEOUT_MS, 10_000, 0, 3_600_000),
+    bodyTimeoutMs: integer('TSFORGE_BODY_TIMEOUT_MS', env.TSFORGE_BODY_TIMEOUT_MS, 30_000, 100, 3_600_000),
+    minUploadBytesPerSecond: integer('TSFORGE_MIN_UPLOAD_RATE', env.TSFORGE_MIN_UPLOAD_RATE, 1024, 0, 2 ** 31),
+    minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
+    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
   };
 }

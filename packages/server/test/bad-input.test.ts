@@ -1,19 +1,7 @@
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, getToken, removeDir, startTsforge, type RunningTsforge } from './support/tsforge.js';
-
-/** Sends raw bytes and returns the status line and the body, so nothing normalizes the request for us. */
-function raw(url: string, request: string | Buffer): Promise<{ status: number; text: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(request));
-    let data = '';
-    socket.setEncoding('utf8').on('data', (d: string) => (data += d));
-    // The server may answer and close before it has read all we send (431): keep its answer.
-    socket.on('error', (err) => (data ? socket.destroy() : reject(err)));
-    socket.on('close', () => resolve({ status: Number(data.slice(9, 12)), text: data }));
-  });
-}
+import { createClient, getToken, rawRequest as raw, removeDir, startTsforge, until, walkFiles, type RunningTsforge } from './support/tsforge.js';
 
 describe('bad input never hurts the server', () => {
   let server: RunningTsforge;
@@ -30,6 +18,8 @@ describe('bad input never hurts the server', () => {
   });
 
   const cases: { name: string; init: () => [string, RequestInit]; status: number; error: string }[] = [
+    { name: 'an anonymous signed-URL request with malformed JSON (auth comes before parsing)', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"expires_in":' }], status: 401, error: 'invalid_token' },
+    { name: 'an anonymous upload with an unparseable Content-Type', init: () => ['/api/files/a', { method: 'PUT', headers: { 'content-type': '/' }, body: 'x' }], status: 401, error: 'invalid_token' },
     { name: 'malformed JSON for a signed URL', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"expires_in":' }], status: 400, error: 'invalid_request' },
     { name: 'a wrong content type for a signed URL', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/xml' }, body: '<x/>' }], status: 415, error: 'unsupported_media_type' },
     { name: 'a JSON body over the limit', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) }], status: 413, error: 'payload_too_large' },
@@ -56,15 +46,85 @@ describe('bad input never hurts the server', () => {
     expect(response.status).toBe(400);
   });
 
-  it('huge headers → 431, then the server still answers', async () => {
-    const response = await raw(server.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`);
-    expect(response.status).toBe(431);
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  const malformed: [string, string | Buffer, number, string][] = [
+    ['huge headers', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`, 431, 'headers_too_large'],
+    ['garbage instead of HTTP', Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]), 400, 'invalid_request'],
+    ['both Content-Length and Transfer-Encoding', 'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'invalid_request'],
+    ['a negative Content-Length', 'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400, 'invalid_request'],
+    ['a bad chunk size', 'PUT /api/files/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n', 400, 'invalid_request'],
+  ];
+  for (const [name, request, status, error] of malformed) {
+    it(`${name} → ${status} in the usual JSON shape, then the server still answers`, async () => {
+      const response = await raw(server.url, request);
+      expect(response.status).toBe(status);
+      expect(response.headers).toMatch(/content-type: application\/json/i);
+      expect(JSON.parse(response.body)).toEqual({ error, error_description: expect.any(String) });
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    });
+  }
+
+  it('two Authorization headers on the file API → 400 invalid_request (RFC 6750 §3.1)', async () => {
+    for (const pair of [[`Bearer ${token}`, 'Bearer bad'], ['Bearer bad', `Bearer ${token}`]]) {
+      const response = await raw(server.url, `GET /api/files HTTP/1.1\r\nHost: x\r\nAuthorization: ${pair[0]}\r\nAuthorization: ${pair[1]}\r\nConnection: close\r\n\r\n`);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request' });
+    }
   });
 
-  it('garbage instead of HTTP → 400, then the server still answers', async () => {
-    const response = await raw(server.url, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]));
-    expect(response.status).toBe(400);
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  it('an upload in a transfer coding other than chunked → 501, nothing stored', async () => {
+    const response = await raw(server.url, `PUT /api/files/gz.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`);
+    expect(response.status).toBe(501);
+    expect((await fetch(`${server.url}/api/files/gz.bin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+  });
+
+  it('a client that aborts an upload is a warning, not a server error', async () => {
+    await raw(server.url, `PUT /api/files/abort.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Request-Id: abort-upload-1\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(5000)}`);
+    await until(() => server.logs().some((l) => l.request_id === 'abort-upload-1' && 'status' in l));
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = server.logs().filter((l) => l.request_id === 'abort-upload-1');
+    expect(lines.map((l) => l.level)).not.toContain('error');
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', status: 499, aborted: true, msg: 'request aborted by the client' })]);
+    expect(walkFiles(join(server.dataDir, 'storage')).filter((p) => p.includes('abort'))).toEqual([]);
   });
 });
+
+describe('slow clients cannot hold the server', () => {
+  it('a body that trickles in past the deadline → 408, and the connection is closed', async () => {
+    const server = await startTsforge({ env: { TSFORGE_BODY_TIMEOUT_MS: '500' } });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      socket.write('POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant');
+      let data = '';
+      socket.setEncoding('utf8').on('data', (d: string) => (data += d));
+      await new Promise((r) => socket.once('close', r));
+      expect(data.slice(9, 12)).toBe('408');
+      expect(data).toContain('"error":"request_timeout"');
+    } finally {
+      await server.stop();
+      removeDir(server.dataDir);
+    }
+  });
+
+  it('an upload slower than the minimum rate is cut off and leaves no file', async () => {
+    const server = await startTsforge({ env: { TSFORGE_MIN_UPLOAD_RATE: '100000', TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS: '300' } });
+    try {
+      const token = await getToken(server.url, await createClient(server.dataDir));
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      socket.on('error', () => {});
+      socket.write(`PUT /api/files/slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Request-Id: slow-upload-1\r\nContent-Length: 100000\r\n\r\nabc`);
+      const trickle = setInterval(() => socket.write('x'), 50);
+      await new Promise((r) => socket.once('close', r));
+      clearInterval(trickle);
+      await until(() => server.logs().some((l) => l.request_id === 'slow-upload-1' && 'status' in l));
+      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, aborted: true }));
+      expect((await fetch(`${server.url}/api/files/slow.bin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    } finally {
+      await server.stop();
+      removeDir(server.dataDir);
+    }
+  });
+});
+
+

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, getToken, removeDir, startTsforge, type RunningTsforge } from './support/tsforge.js';
+import { createClient, getToken, removeDir, startTsforge, walkFiles, type RunningTsforge } from './support/tsforge.js';
 
 describe('the bearer-protected file API', () => {
   let server: RunningTsforge;
@@ -86,7 +86,7 @@ describe('the bearer-protected file API', () => {
     }
 
     it('wrote nothing for them, inside or outside the data dir', () => {
-      expect(walk(server.dataDir).filter((p) => p.startsWith('storage/'))).toEqual([]);
+      expect(walkFiles(server.dataDir).filter((p) => p.startsWith('storage/'))).toEqual([]);
     });
 
     it('welcomes unicode and punctuation keys', async () => {
@@ -132,7 +132,7 @@ describe('the bearer-protected file API', () => {
     }).catch(() => 413);
     expect(status).toBe(413);
     expect((await files('chunked.bin')).status).toBe(404);
-    expect(walk(join(server.dataDir, 'storage')).filter((p) => p.includes('chunked'))).toEqual([]);
+    expect(walkFiles(join(server.dataDir, 'storage')).filter((p) => p.includes('chunked'))).toEqual([]);
   });
 
   it('an upload aborted half way leaves no file and no partial file, and the old one intact', async () => {
@@ -146,7 +146,7 @@ describe('the bearer-protected file API', () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     expect(await (await files('doc.txt')).text()).toBe('ORIGINAL');
-    expect(walk(join(server.dataDir, 'storage')).filter((p) => p.includes('doc.txt') && p !== 'doc.txt')).toEqual([]);
+    expect(walkFiles(join(server.dataDir, 'storage')).filter((p) => p.includes('doc.txt') && p !== 'doc.txt')).toEqual([]);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
@@ -169,6 +169,20 @@ describe('the bearer-protected file API', () => {
       expect(await two.json()).toMatchObject({ files: [{ key: 'page/3.txt' }], next_cursor: null });
     });
 
+    it('pages in UTF-8 byte order, the order keys are listed in', async () => {
+      const keys = ['utf/z', 'utf/\uFF0E', 'utf/\u{1F4A9}'];
+      for (const key of keys) await files(key.split('/').map(encodeURIComponent).join('/'), { method: 'PUT', body: key });
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `prefix=utf/&limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+        const page = (await (await fetch(`${server.url}/api/files?${query}`, { headers: { authorization: `Bearer ${reader}` } })).json()) as { files: { key: string }[]; next_cursor: string | null };
+        seen.push(...page.files.map((f) => f.key));
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+      expect(seen).toEqual([...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    });
+
     it('a repeated prefix or a bad limit → 400', async () => {
       for (const q of ['prefix=a&prefix=b', 'limit=0', 'limit=abc', 'limit=5000']) {
         const response = await fetch(`${server.url}/api/files?${q}`, { headers: { authorization: `Bearer ${reader}` } });
@@ -179,12 +193,3 @@ describe('the bearer-protected file API', () => {
   });
 });
 
-function walk(dir: string, root = dir): string[] {
-  let out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out = out.concat(walk(full, root));
-    else out.push(relative(root, full));
-  }
-  return out;
-}

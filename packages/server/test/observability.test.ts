@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, createClient, getToken, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+import { basic, createClient, getToken, removeDir, startTsforge, until, type Client, type RunningTsforge } from './support/tsforge.js';
 
 describe('logs and metrics of a running server', () => {
   let server: RunningTsforge;
@@ -113,10 +113,3 @@ describe('logs and metrics of a running server', () => {
   });
 });
 
-async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

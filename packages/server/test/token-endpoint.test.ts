@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, createClient, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+import { basic, createClient, rawRequest, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -59,9 +59,26 @@ describe('POST /oauth/token over HTTP (RFC 6749 §3.2, §4.4, §5)', () => {
   it('a body over the configured limit → 413, and the server keeps serving', async () => {
     const response = await post({ 'content-type': FORM }, 'grant_type=client_credentials&pad=' + 'x'.repeat(2 * 1024 * 1024));
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: 'payload_too_large', error_description: expect.any(String) });
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
+  });
+
+  it('an unparseable Content-Type → 400 invalid_request, not the framework\'s 415 (§5.2)', async () => {
+    const response = await post({ authorization: basic(client.client_id, client.client_secret), 'content-type': ';;;' }, 'grant_type=client_credentials');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    expect(response.headers.get('pragma')).toBe('no-cache');
+  });
+
+  it('two Authorization headers → 400 invalid_request, whichever comes first (§2.3)', async () => {
+    const good = basic(client.client_id, client.client_secret);
+    for (const pair of [[good, basic(client.client_id, 'wrong')], [basic(client.client_id, 'wrong'), good]]) {
+      const response = await rawRequest(server.url, `POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: ${pair[0]}\r\nAuthorization: ${pair[1]}\r\nContent-Type: ${FORM}\r\nContent-Length: 29\r\nConnection: close\r\n\r\ngrant_type=client_credentials`);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request' });
+    }
   });
 
   it('GET /.well-known/oauth-authorization-server (RFC 8414 §3)', async () => {

@@ -50,6 +50,14 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
 
 export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
   const server = await startServer(overrides);
+  // A bug that escapes every handler: say so in the log (written synchronously), then exit
+  // non-zero so the supervisor restarts a process in a known state.
+  const crash = (err: unknown) => {
+    server.runtime.logger.fatal({ err }, 'uncaught error: exiting');
+    process.exit(1);
+  };
+  process.once('uncaughtException', crash);
+  process.once('unhandledRejection', crash);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // A second signal while draining means "now".

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
 import { StorageError } from '@tsforge/storage';
 
@@ -40,6 +40,14 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     if (status >= 400 && status < 500) {
       return sendError(reply, status, clientErrorCode(status, err), clientMessage(err));
     }
+    if (clientWentAway(request, reply)) {
+      // The client hung up, or was cut off for sending too slowly: its doing, not a server
+      // error, and no one is left to answer. The access log records it (499 or 408).
+      logger.debug({ err: { message: err.message } }, 'request abandoned by the client');
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    }
     logger.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
@@ -50,6 +58,10 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no route for ${request.method} ${pathOnly(request.url)}`));
+}
+
+function clientWentAway(request: FastifyRequest, reply: FastifyReply): boolean {
+  return request.raw.readableAborted || reply.raw.destroyed;
 }
 
 function clientErrorCode(status: number, err: FastifyError): string {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpMetrics, Metrics } from '@tsforge/metrics';
-import { onResponseClosed } from './request-context.js';
+import { onResponseClosed, recordedStatus } from './request-context.js';
 
 /**
  * Counts and times every request by route template, tracks open connections, serves `/metrics`.
@@ -11,7 +11,7 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, http:
     onResponseClosed(request, reply, () => http.observe({
       method: request.method,
       route: request.routeOptions.url,
-      status: reply.statusCode,
+      status: recordedStatus(request, reply),
       seconds: (performance.now() - request.startedAt) / 1000,
     }));
     done();

@@ -26,8 +26,20 @@ export function onResponseClosed(request: FastifyRequest, reply: FastifyReply, f
   reply.raw.once('close', () => fn(!reply.raw.writableFinished));
 }
 
+/**
+ * The status a finished exchange is recorded with. A client that hung up before any response
+ * was sent gets nginx's 499 ("client closed request"), or the status the server cut it off
+ * with (`request.cutOffStatus`, e.g. 408 for an upload that was too slow).
+ */
+export function recordedStatus(request: FastifyRequest, reply: FastifyReply): number {
+  if (reply.raw.headersSent) return reply.statusCode;
+  return request.cutOffStatus ?? CLIENT_CLOSED_REQUEST;
+}
+
+const CLIENT_CLOSED_REQUEST = 499;
+
 function logCompletion(logger: Logger, request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
-  const status = reply.statusCode;
+  const status = recordedStatus(request, reply);
   const line = {
     request_id: request.requestId,
     method: request.method,
@@ -52,5 +64,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     requestId: string;
     startedAt: number;
+    /** Set when the server drops a request on purpose, so it is recorded with this status. */
+    cutOffStatus?: number;
   }
 }

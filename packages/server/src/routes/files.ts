@@ -5,6 +5,7 @@ import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
 import { sendError } from '../plugins/errors.js';
+import { watchUploadRate } from '../plugins/timeouts.js';
 import { sendFile } from './file-response.js';
 import { singleQueryValue } from './query.js';
 
@@ -13,6 +14,8 @@ export interface FilesRoutesOptions {
   logger: Logger;
   oauth: OAuth2Server;
   maxUploadBytes: number;
+  minUploadBytesPerSecond: number;
+  minUploadRateWindowMs: number;
 }
 
 const SIGNED_URL_SUFFIX = '/signed-url';
@@ -20,7 +23,8 @@ const DEFAULT_SIGNED_URL_TTL = 3600;
 const MAX_PAGE = 1000;
 
 /** The bearer-protected file API under `/api/files`. */
-export function filesRoutes({ disk, logger, oauth, maxUploadBytes }: FilesRoutesOptions) {
+export function filesRoutes(options: FilesRoutesOptions) {
+  const { disk, logger, oauth, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
   const canRead = requireScope(oauth, 'files:read');
   const canWrite = requireScope(oauth, 'files:write');
 
@@ -30,17 +34,29 @@ export function filesRoutes({ disk, logger, oauth, maxUploadBytes }: FilesRoutes
       uploads.removeAllContentTypeParsers();
       uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-      uploads.put('/api/files/*', { preHandler: canWrite }, async (request, reply) => {
+      uploads.put('/api/files/*', { onRequest: canWrite, config: { streamsBody: true } }, async (request, reply) => {
         const key = keyOf(request);
         const declared = Number(request.headers['content-length'] ?? 0);
         if (declared > maxUploadBytes) {
           return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
         }
+        // RFC 9112 §6.1: chunked is the only transfer coding decoded here; storing still-encoded
+        // bytes as the file would be wrong, so refuse (RFC 9110 §15.6.2: 501).
+        const coding = request.headers['transfer-encoding'];
+        if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+          return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
+        }
         const body = (request.body as Readable | undefined) ?? '';
-        const stat = await disk.put(key, body, {
-          contentType: request.headers['content-type'] ?? 'application/octet-stream',
-          maxBytes: maxUploadBytes,
-        });
+        const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+        let stat: FileStat;
+        try {
+          stat = await disk.put(key, body, {
+            contentType: request.headers['content-type'] ?? 'application/octet-stream',
+            maxBytes: maxUploadBytes,
+          });
+        } finally {
+          stopWatching();
+        }
         logger.info({ key: stat.key, size: stat.size, client_id: request.token?.clientId }, 'file stored');
         return reply
           .code(201)
@@ -54,18 +70,18 @@ export function filesRoutes({ disk, logger, oauth, maxUploadBytes }: FilesRoutes
       method: ['GET', 'HEAD'],
       url: '/api/files/*',
       exposeHeadRoute: false,
-      preHandler: canRead,
+      onRequest: canRead,
       handler: (request, reply) => sendFile(request, reply, disk, keyOf(request)),
     });
 
-    app.delete('/api/files/*', { preHandler: canWrite }, async (request, reply) => {
+    app.delete('/api/files/*', { onRequest: canWrite }, async (request, reply) => {
       const key = keyOf(request);
       await disk.delete(key);
       logger.info({ key, client_id: request.token?.clientId }, 'file deleted');
       return reply.code(204).send();
     });
 
-    app.get('/api/files', { preHandler: canRead }, async (request, reply) => {
+    app.get('/api/files', { onRequest: canRead }, async (request, reply) => {
       const query = request.query as Record<string, string | string[] | undefined>;
       const prefix = singleQueryValue(query, 'prefix') ?? '';
       const cursor = singleQueryValue(query, 'cursor');
@@ -76,8 +92,10 @@ export function filesRoutes({ disk, logger, oauth, maxUploadBytes }: FilesRoutes
       }
       const files: ReturnType<typeof describe>[] = [];
       let nextCursor: string | null = null;
+      // Keys come in UTF-8 byte order (S3's order), so the cursor is compared the same way.
+      const after = cursor === undefined ? undefined : Buffer.from(cursor);
       for await (const stat of disk.list(prefix)) {
-        if (cursor !== undefined && stat.key <= cursor) continue;
+        if (after !== undefined && Buffer.compare(Buffer.from(stat.key), after) <= 0) continue;
         if (files.length === limit) {
           nextCursor = files[files.length - 1]!.key;
           break;
@@ -87,7 +105,7 @@ export function filesRoutes({ disk, logger, oauth, maxUploadBytes }: FilesRoutes
       return reply.header('cache-control', 'no-store').send({ files, next_cursor: nextCursor });
     });
 
-    app.post('/api/files/*', { preHandler: canRead }, async (request, reply) => {
+    app.post('/api/files/*', { onRequest: canRead }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       if (!path.endsWith(SIGNED_URL_SUFFIX)) {
         return sendError(reply, 404, 'not_found', 'POST /api/files/<key>/signed-url is the only POST here');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 
 /**
@@ -11,12 +11,27 @@ export function oauthRoutes(oauth: OAuth2Server, bodyLimit: number) {
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
 
     app.post('/oauth/token', async (request, reply) => {
+      const distinct = request.raw.headersDistinct;
       const response = await oauth.token({
         method: request.method,
-        headers: request.headers,
+        // Every copy of the headers that decide the outcome, so duplicates are seen and refused
+        // (Node would keep only the first Authorization and Content-Type).
+        headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
         body: typeof request.body === 'string' ? request.body : '',
       });
       return reply.code(response.status).headers(response.headers).send(response.body);
+    });
+
+    // What the framework rejects before the endpoint runs (an unparseable media type, a body
+    // over the limit) still answers in RFC 6749 §5.2's shape, never cacheable.
+    app.setErrorHandler((err: FastifyError, _request, reply) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) throw err;
+      return reply
+        .code(status === 415 ? 400 : status)
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send({ error: 'invalid_request', error_description: err.message });
     });
 
     app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/cli.js');
@@ -139,4 +140,41 @@ export async function getToken(url: string, client: Client, scope?: string): Pro
 export function basic(id: string, secret: string): string {
   const enc = (s: string) => new URLSearchParams({ s }).toString().slice(2);
   return 'Basic ' + Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64');
+}
+
+/** Sends bytes exactly as given (nothing normalizes paths or merges headers) and reads the reply. */
+export function rawRequest(url: string, request: string | Buffer): Promise<{ status: number; headers: string; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let data = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (data += d));
+    // The server may answer and close before it has read all we send: keep its answer.
+    socket.on('error', (err) => (data ? socket.destroy() : reject(err)));
+    socket.on('close', () => {
+      const split = data.indexOf('\r\n\r\n');
+      resolve({ status: Number(data.slice(9, 12)), headers: data.slice(0, split), body: data.slice(split + 4) });
+    });
+  });
+}
+
+/** Every file under `dir`, as paths relative to it. */
+export function walkFiles(dir: string, root = dir): string[] {
+  if (!existsSync(dir)) return [];
+  let out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out = out.concat(walkFiles(full, root));
+    else out.push(relative(root, full));
+  }
+  return out;
+}
+
+/** Polls until `predicate` holds (for log lines written after a response). */
+export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
