@@ -59,6 +59,7 @@ try {
 
   const rows = [];
   rows.push(await measure('bare Fastify GET /static (baseline)', { url: `${baseline.url}/static` }));
+  rows.push(await measure('tsforge GET /health (database ping; access log, metrics)', { url: `${tsforge.url}/health` }));
   rows.push(await measure('tsforge GET /api/files/<1 KiB file> (bearer)', { url: `${tsforge.url}/api/files/bench/1k.bin`, headers: { authorization: `Bearer ${access_token}` } }));
   rows.push(await measure('tsforge POST /oauth/token (client_credentials)', {
     url: `${tsforge.url}/oauth/token`, method: 'POST',
@@ -66,7 +67,7 @@ try {
   }));
   rows.push(await measure('bare Fastify GET /static (baseline, again)', { url: `${baseline.url}/static` }));
 
-  const base = (rows[0].rps + rows[3].rps) / 2;
+  const base = (rows[0].rps + rows[rows.length - 1].rps) / 2;
   console.log(`\n${DURATION}s per target, ${CONNECTIONS} connections, node ${process.version}, baseline = mean of the two baseline runs\n`);
   console.log('| target | req/s | p99 ms | ratio to baseline |');
   console.log('|---|---:|---:|---:|');

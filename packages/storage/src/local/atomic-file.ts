@@ -13,7 +13,8 @@ export const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
 const TEMP_NAME = /^\..*\.[0-9a-f]{32}\.tmp$/s;
 const TEMP_STEM_BYTES = 100;
-const OPEN_ATTEMPTS = 5;
+// Each retry needs a delete to prune the directory again inside a window of a few syscalls.
+const OPEN_ATTEMPTS = 16;
 
 /** `.<name>.<128 random bits>.tmp`: hidden, unguessable, and recognisable so listings skip it. */
 export function tempName(name: string): string {
@@ -94,14 +95,19 @@ export async function removeQuietly(path: string): Promise<void> {
   }
 }
 
+/**
+ * Makes `dir` and opens a fresh temp file in it. A concurrent delete prunes empty directories,
+ * so one may vanish under `mkdir -p` (a parent removed between two levels) or between the mkdir
+ * and the open: both fail with ENOENT, and both are retried from the mkdir. Once the temp file
+ * exists its directory is not empty, and rmdir(2) cannot remove it until the put is done.
+ */
 async function openTemp(jail: Jail, dir: string, name: string, mode: number): Promise<{ path: string; handle: FileHandle }> {
   for (let attempt = 1; ; attempt++) {
-    await jail.ensure(dir);
     const path = join(dir, tempName(name));
     try {
+      await jail.ensure(dir);
       return { path, handle: await open(path, CREATE_FLAGS, mode) };
     } catch (err) {
-      // A concurrent delete may prune the directory between ensure() and open(): make it again.
       if (errnoCode(err) !== 'ENOENT' || attempt === OPEN_ATTEMPTS) throw err;
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, realpath, rmdir } from 'node:fs/promises';
+import { mkdir, realpath, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { StorageError, errnoCode } from '../errors.js';
 
@@ -46,10 +46,13 @@ export class Jail {
         resolved = await realpath(current);
       } catch (err) {
         const code = errnoCode(err);
-        if ((code === 'ENOENT' || code === 'ENOTDIR') && current !== this.base) {
+        // A missing level, a file where a directory would be, or a name too long to exist at all:
+        // what can be followed is the deepest ancestor that does exist.
+        if ((code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') && current !== this.base) {
           current = dirname(current);
           continue;
         }
+        if (code === 'ELOOP') throw new StorageError('E_PATH_TRAVERSAL', 'refusing to follow a symbolic link', { cause: err });
         throw err;
       }
       if (!isInside(real, resolved)) throw new StorageError('E_PATH_TRAVERSAL', 'key resolves outside the storage root');
@@ -57,19 +60,39 @@ export class Jail {
     }
   }
 
-  /** Creates `dir` and its parents, checked before and after so nothing is created through a symlink. */
+  /**
+   * Creates `dir` and its parents, checked before and after so nothing is created through a
+   * symlink. ENOENT means a concurrent `prune` removed a level while it was being made: the
+   * caller may simply try again.
+   */
   async ensure(dir: string): Promise<void> {
     await this.check(dir);
+    await this.#mkdirp(dir, false);
+    await this.check(dir);
+  }
+
+  /**
+   * `mkdir -p` with exact errors. Node's recursive mkdir reports ENOTDIR when a concurrent rmdir
+   * removes a level under it, which is indistinguishable from a file in the way; here a file in
+   * the way is EEXIST/ENOTDIR on a level that exists, and a vanished level is ENOENT.
+   */
+  async #mkdirp(dir: string, parentMade: boolean): Promise<void> {
     try {
-      await mkdir(dir, { recursive: true, mode: this.#dirMode });
+      await mkdir(dir, { mode: this.#dirMode });
+      return;
     } catch (err) {
       const code = errnoCode(err);
+      // stat's own ENOENT (pruned again since mkdir) propagates for the caller to retry.
+      if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+      if (code === 'ENOENT' && !parentMade && dir !== this.base) {
+        await this.#mkdirp(dirname(dir), false);
+        return this.#mkdirp(dir, true);
+      }
       if (this.#keySpace && (code === 'ENOTDIR' || code === 'EEXIST')) {
-        throw new StorageError('E_INVALID_KEY', 'key conflicts with an existing file: a parent segment is a file');
+        throw new StorageError('E_INVALID_KEY', 'key conflicts with an existing file: a parent segment is a file', { cause: err });
       }
       throw err;
     }
-    await this.check(dir);
   }
 
   /** Removes `dir` and then each parent while they are empty, stopping below the base. Best effort. */

@@ -8,6 +8,7 @@ import { StorageError, errnoCode } from '../errors.js';
 import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
+import { KeyLock } from './key-lock.js';
 import { readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
 import { walk } from './walk.js';
 
@@ -35,6 +36,7 @@ export class LocalDriver implements StorageDriver {
   readonly #data: Jail;
   readonly #meta: Jail;
   readonly #fileMode: number;
+  readonly #commits = new KeyLock();
 
   constructor(options: LocalDriverOptions) {
     if (typeof options?.root !== 'string' || options.root === '') throw new TypeError('LocalDriver needs a root directory');
@@ -79,18 +81,22 @@ export class LocalDriver implements StorageDriver {
       meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
         mode: this.#fileMode,
       });
-      // Data first, then its sidecar. A crash or a racing writer in between leaves a sidecar that
-      // does not match the data's inode/size/mtime, which stat() detects (see toFileStat).
+      // Data first, then its sidecar. A crash in between leaves a sidecar that does not match the
+      // data's inode/size/mtime, which stat() detects (see toFileStat). Commits to one key take
+      // turns, so racing puts can never leave one writer's data beside another's sidecar.
       const written = data.stat;
-      await rename(data.path, target).catch((err: unknown) => {
-        const code = errnoCode(err);
-        // The target became a directory since refuseNonFile() looked.
-        if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw conflict(err);
-        throw err;
+      const [dataTemp, metaTemp] = [data, meta];
+      await this.#commits.run(key, async () => {
+        await rename(dataTemp.path, target).catch((err: unknown) => {
+          const code = errnoCode(err);
+          // The target became a directory since refuseNonFile() looked.
+          if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw conflict(err);
+          throw err;
+        });
+        data = undefined;
+        await rename(metaTemp.path, metaTarget);
+        meta = undefined;
       });
-      data = undefined;
-      await rename(meta.path, metaTarget);
-      meta = undefined;
       await syncDir(dir);
       await syncDir(metaDir);
       return toFileStat(key, written, record);
@@ -146,16 +152,19 @@ export class LocalDriver implements StorageDriver {
     const metaTarget = sidecarPath(this.#meta.base, segments);
     try {
       await this.#data.check(dirname(target));
-      const stat = await lstat(target).catch((err: unknown) => {
-        const code = errnoCode(err);
-        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-        throw err;
-      });
-      if (stat?.isSymbolicLink()) throw symlinkRefused();
-      if (stat?.isFile()) await removeQuietly(target);
       await this.#meta.check(dirname(metaTarget));
-      await removeQuietly(metaTarget).catch((err: unknown) => {
-        if (errnoCode(err) !== 'ENOTDIR') throw err;
+      // In turn with commits to the same key, so a racing put lands whole or is removed whole.
+      await this.#commits.run(key, async () => {
+        const stat = await lstat(target).catch((err: unknown) => {
+          const code = errnoCode(err);
+          if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+          throw err;
+        });
+        if (stat?.isSymbolicLink()) throw symlinkRefused();
+        if (stat?.isFile()) await removeQuietly(target);
+        await removeQuietly(metaTarget).catch((err: unknown) => {
+          if (errnoCode(err) !== 'ENOTDIR') throw err;
+        });
       });
       await this.#data.prune(dirname(target));
       await this.#meta.prune(dirname(metaTarget));

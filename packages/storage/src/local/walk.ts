@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError, errnoCode } from '../errors.js';
-import { normalizeKey } from '../key.js';
+import { normalizeKey, normalizePrefix } from '../key.js';
 import type { FileStat } from '../types.js';
 import { isTempName } from './atomic-file.js';
 import type { Jail } from './jail.js';
@@ -24,11 +24,14 @@ export async function* walk(
   prefix: string,
   statKey: (key: string) => Promise<FileStat>,
 ): AsyncGenerator<FileStat> {
-  const slash = prefix.lastIndexOf('/');
-  const dirKey = slash === -1 ? '' : prefix.slice(0, slash);
+  // A prefix only ever filters keys. Disk hands over normalized prefixes; normalizing again here
+  // means no spelling ('..', a leading '/', 'a//b') can reach the path built below.
+  const filter = normalizePrefix(prefix);
+  const slash = filter.lastIndexOf('/');
+  const dirKey = slash === -1 ? '' : filter.slice(0, slash);
   const start = dirKey === '' ? jail.base : join(jail.base, ...dirKey.split('/'));
   await jail.check(start);
-  yield* walkDir(start, dirKey, prefix.slice(slash + 1), statKey);
+  yield* walkDir(start, dirKey, filter.slice(slash + 1), statKey);
 }
 
 async function* walkDir(
@@ -59,7 +62,9 @@ async function readEntries(dir: string, namePrefix: string): Promise<Entry[]> {
     dirents = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    // A prefix may name a directory no key can live in (missing, a file, a name past NAME_MAX):
+    // like any other prefix that matches nothing, it lists nothing.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return [];
     throw err;
   }
   const entries: Entry[] = [];

@@ -95,6 +95,20 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       assert.deepEqual(stats, [await driver.stat('a.txt')]);
     });
 
+    test('list order is UTF-8 byte order, not UTF-16 code unit order', async (driver) => {
+      // UTF-16 puts U+1F4A9 (a surrogate pair, 0xD83D...) before U+FF0E; UTF-8 puts EF BC 8E before F0 9F 92 A9.
+      for (const key of ['pg/\u{1F4A9}', 'pg/\uFF0E', 'pg/z']) await driver.put(key, key, {});
+      assert.deepEqual(await keys(driver, 'pg/'), ['pg/z', 'pg/\uFF0E', 'pg/\u{1F4A9}']);
+    });
+
+    test('a prefix that no key can live under lists nothing (an over-long segment, a path through a file)', async (driver) => {
+      await driver.put('file.txt', 'x', {});
+      await driver.put('dir/a', 'x', {});
+      for (const prefix of [`${'a'.repeat(256)}/`, `dir/${'a'.repeat(256)}/b/`, `${'\u00e9'.repeat(200)}/`, 'a'.repeat(300), 'file.txt/', 'file.txt/x', 'file.txt/x/y/']) {
+        assert.deepEqual(await keys(driver, prefix), [], `prefix ${JSON.stringify(prefix.slice(0, 20))}`);
+      }
+    });
+
     test('a streamed body over maxBytes is E_TOO_LARGE and the original stays', async (driver) => {
       await driver.put('doc.txt', 'ORIGINAL', {});
       await rejectsWith(driver.put('doc.txt', chunks(['12345', '67890']), { maxBytes: 8 }), 'E_TOO_LARGE');
