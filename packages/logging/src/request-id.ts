@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 // Letters, digits and `.`, `_`, `:`, `-`: safe in a header, a log line, a URL and a shell, and long
 // enough for a UUID, a W3C trace id or a load balancer's id (`Root=1-67891233-abcdef...`).
 const VALID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const RequestId = {
-  /** 16 random bytes as base64url: 22 characters, 128 bits of entropy. */
+  /**
+   * A random UUID (v4, 122 bits of entropy). Node draws these from a pooled entropy cache:
+   * ~0.2 µs against ~5 µs for a fresh `randomBytes(16)`, on every request.
+   */
   generate(): string {
-    return randomBytes(16).toString('base64url');
+    return randomUUID();
   },
 
   isValid(value: unknown): value is string {

@@ -6,7 +6,7 @@ describe('RequestId', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
       const id = RequestId.generate();
-      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       ids.add(id);
     }
     expect(ids.size).toBe(10_000);
@@ -44,7 +44,7 @@ describe('RequestId', () => {
     (header) => {
       const id = RequestId.from(header);
       expect(RequestId.isValid(id)).toBe(true);
-      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     },
   );
 });

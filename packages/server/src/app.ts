@@ -30,9 +30,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   installHttpMetrics(app, metrics, httpMetrics);
   installErrorHandling(app, logger);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-  });
 
   await app.register(healthRoutes(store, logger));
   await app.register(oauthRoutes(oauth, config.bodyLimit));

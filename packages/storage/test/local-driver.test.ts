@@ -23,6 +23,8 @@ beforeEach(async () => {
 afterEach(() => box.cleanup());
 
 const metaRoot = () => join(box.dir, '.storage-meta');
+// What a restarted process sees: the same files, no metadata cache.
+const coldDisk = () => new Disk(new LocalDriver({ root: box.root }));
 const debris = async () => (await tree(box.dir)).filter((p) => p.endsWith('.tmp'));
 const sha = (data: string | Buffer) => `"${createHash('sha256').update(data).digest('hex').slice(0, 32)}"`;
 
@@ -109,11 +111,12 @@ describe('sidecar that does not describe the file on disk falls back safely', ()
   it('a missing sidecar gives application/octet-stream and a strong etag from inode, size and mtime', async () => {
     await disk.put('doc.txt', 'hello', { contentType: 'text/plain' });
     await writeFile(join(metaRoot(), 'doc.txt.json'), '');
-    const fallback = await disk.stat('doc.txt');
+    const cold = coldDisk();
+    const fallback = await cold.stat('doc.txt');
     expect(fallback.contentType).toBe('application/octet-stream');
     expect(fallback.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(fallback.etag).not.toBe(sha('hello'));
-    const { stat: streamed, stream } = await disk.getStream('doc.txt');
+    const { stat: streamed, stream } = await cold.getStream('doc.txt');
     (stream as Readable).destroy();
     expect(streamed).toEqual(fallback);
   });
@@ -123,7 +126,7 @@ describe('sidecar that does not describe the file on disk falls back safely', ()
     const stale = await readFile(join(metaRoot(), 'doc.txt.json'));
     await disk.put('doc.txt', 'BBBB', { contentType: 'image/png' });
     await writeFile(join(metaRoot(), 'doc.txt.json'), stale); // same size, but another inode
-    const now = await disk.stat('doc.txt');
+    const now = await coldDisk().stat('doc.txt');
     expect(now.etag).not.toBe(sha('AAAA'));
     expect(now.contentType).toBe('application/octet-stream');
   });
@@ -133,9 +136,40 @@ describe('sidecar that does not describe the file on disk falls back safely', ()
     const path = join(metaRoot(), 'doc.txt.json');
     const sidecar = JSON.parse(await readFile(path, 'utf8'));
     await writeFile(path, JSON.stringify({ ...sidecar, contentType: 'text/html\r\nSet-Cookie: x=1' }));
-    expect((await disk.stat('doc.txt')).contentType).toBe('application/octet-stream');
+    expect((await coldDisk().stat('doc.txt')).contentType).toBe('application/octet-stream');
     await writeFile(path, JSON.stringify({ ...sidecar, etag: '"x"\r\nX: y' }));
-    expect((await disk.stat('doc.txt')).etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect((await coldDisk().stat('doc.txt')).etag).toMatch(/^"[0-9a-f]{32}"$/);
+  });
+});
+
+describe('metadata cache', () => {
+  it('serves a file version\'s metadata from memory without reading its sidecar again', async () => {
+    await disk.put('doc.txt', 'hello', { contentType: 'text/plain' });
+    await writeFile(join(metaRoot(), 'doc.txt.json'), ''); // only a cache hit can still know the type
+    expect(await disk.stat('doc.txt')).toMatchObject({ contentType: 'text/plain', etag: sha('hello') });
+    const uncached = new Disk(new LocalDriver({ root: box.root, metadataCacheSize: 0 }));
+    await uncached.put('other.txt', 'x', { contentType: 'text/plain' });
+    await writeFile(join(metaRoot(), 'other.txt.json'), '');
+    expect((await uncached.stat('other.txt')).contentType).toBe('application/octet-stream');
+  });
+
+  it('never serves a stale entry: a rewrite by another process is a new version', async () => {
+    await disk.put('doc.txt', 'AAAA', { contentType: 'text/plain' });
+    expect((await disk.stat('doc.txt')).contentType).toBe('text/plain');
+    await coldDisk().put('doc.txt', 'BBBB', { contentType: 'image/png' });
+    expect(await disk.stat('doc.txt')).toMatchObject({ contentType: 'image/png', etag: sha('BBBB') });
+    const { stat: streamed, stream } = await disk.getStream('doc.txt');
+    (stream as Readable).destroy();
+    expect(streamed).toMatchObject({ contentType: 'image/png', etag: sha('BBBB') });
+  });
+
+  it('stays within its capacity', async () => {
+    const small = new Disk(new LocalDriver({ root: box.root, metadataCacheSize: 2 }));
+    for (const key of ['a', 'b', 'c']) await small.put(key, key, { contentType: 'text/plain' });
+    for (const key of ['a', 'b', 'c']) await writeFile(join(metaRoot(), `${key}.json`), '');
+    // 'a' was evicted when 'c' arrived; 'b' and 'c' are still known.
+    expect((await small.stat('a')).contentType).toBe('application/octet-stream');
+    expect((await small.stat('c')).contentType).toBe('text/plain');
   });
 });
 

@@ -69,6 +69,7 @@ export class SqliteStore implements OAuth2Store {
   readonly clients: ClientStore;
   readonly accessTokens: AccessTokenStore;
   #db: Database.Database;
+  #ping: Database.Statement;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -87,6 +88,7 @@ export class SqliteStore implements OAuth2Store {
       throw err;
     }
     this.#db = db;
+    this.#ping = db.prepare('SELECT 1');
     const open = (): void => this.#assertOpen();
 
     const insertClient = db.prepare<[string, string, string | null, string, string, string, number]>(
@@ -155,7 +157,7 @@ export class SqliteStore implements OAuth2Store {
 
   async ping(): Promise<void> {
     this.#assertOpen();
-    this.#db.prepare('SELECT 1').get();
+    this.#ping.get();
   }
 
   async close(): Promise<void> {

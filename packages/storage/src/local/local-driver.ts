@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,7 +9,8 @@ import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
-import { readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
+import { describesVersion, readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
+import { SidecarCache } from './sidecar-cache.js';
 import { walk } from './walk.js';
 
 export interface LocalDriverOptions {
@@ -21,6 +22,8 @@ export interface LocalDriverOptions {
   fileMode?: number;
   /** Mode for new directories, before umask; default 0o755. */
   dirMode?: number;
+  /** How many files' metadata to keep in memory for reads (see SidecarCache); default 10000, 0 for none. */
+  metadataCacheSize?: number;
 }
 
 // NAME_MAX is 255 bytes on common file systems; the sidecar adds ".json" to the last segment.
@@ -36,6 +39,7 @@ export class LocalDriver implements StorageDriver {
   readonly #data: Jail;
   readonly #meta: Jail;
   readonly #fileMode: number;
+  readonly #sidecars: SidecarCache;
   readonly #commits = new KeyLock();
 
   constructor(options: LocalDriverOptions) {
@@ -49,6 +53,9 @@ export class LocalDriver implements StorageDriver {
     this.#data = new Jail(root, { dirMode, keySpace: true });
     this.#meta = new Jail(metaRoot, { dirMode, keySpace: false });
     this.#fileMode = options.fileMode ?? 0o644;
+    const cacheSize = options.metadataCacheSize ?? 10_000;
+    if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new TypeError('LocalDriver metadataCacheSize must be a whole number >= 0');
+    this.#sidecars = new SidecarCache(cacheSize);
   }
 
   get root(): string {
@@ -96,6 +103,7 @@ export class LocalDriver implements StorageDriver {
         data = undefined;
         await rename(metaTemp.path, metaTarget);
         meta = undefined;
+        this.#sidecars.set(metaTarget, record);
       });
       await syncDir(dir);
       await syncDir(metaDir);
@@ -117,7 +125,7 @@ export class LocalDriver implements StorageDriver {
       const stat = await lstat(target);
       if (stat.isSymbolicLink()) throw symlinkRefused();
       if (!stat.isFile()) throw notFound();
-      return toFileStat(key, stat, await this.#readSidecar(segments));
+      return toFileStat(key, stat, await this.#readSidecar(segments, stat));
     } catch (err) {
       throw mapError(err, 'read');
     }
@@ -133,7 +141,7 @@ export class LocalDriver implements StorageDriver {
       // One open file for both: the stat describes exactly the bytes the stream will read.
       const stat = await handle.stat();
       if (!stat.isFile()) throw notFound();
-      const fileStat = toFileStat(key, stat, await this.#readSidecar(segments));
+      const fileStat = toFileStat(key, stat, await this.#readSidecar(segments, stat));
       // Bounded by the size just read: the stream ends with its last byte instead of one more
       // read to find EOF, so a response ends the moment its body is written.
       const stream = stat.size === 0 ? Readable.from([]) : handle.createReadStream({ start: 0, end: stat.size - 1 });
@@ -162,6 +170,7 @@ export class LocalDriver implements StorageDriver {
         });
         if (stat?.isSymbolicLink()) throw symlinkRefused();
         if (stat?.isFile()) await removeQuietly(target);
+        this.#sidecars.delete(metaTarget);
         await removeQuietly(metaTarget).catch((err: unknown) => {
           if (errnoCode(err) !== 'ENOTDIR') throw err;
         });
@@ -177,10 +186,14 @@ export class LocalDriver implements StorageDriver {
     return walk(this.#data, prefix, (key) => this.stat(key));
   }
 
-  async #readSidecar(segments: readonly string[]) {
+  async #readSidecar(segments: readonly string[], stat: Stats) {
     const path = sidecarPath(this.#meta.base, segments);
+    const cached = this.#sidecars.get(path, stat);
+    if (cached) return cached;
     await this.#meta.check(dirname(path));
-    return readSidecar(path);
+    const sidecar = await readSidecar(path);
+    if (sidecar && describesVersion(sidecar, stat)) this.#sidecars.set(path, sidecar);
+    return sidecar;
   }
 
   /** The key's path segments, checked against what this file system can store. */

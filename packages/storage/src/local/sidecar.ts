@@ -64,8 +64,7 @@ export async function readSidecar(path: string): Promise<Sidecar | undefined> {
  * a reader never gets an etag that belongs to other bytes.
  */
 export function toFileStat(key: string, stat: Stats, sidecar: Sidecar | undefined): FileStat {
-  const matches =
-    sidecar !== undefined && sidecar.size === stat.size && sidecar.mtimeMs === stat.mtimeMs && sidecar.ino === stat.ino;
+  const matches = sidecar !== undefined && describesVersion(sidecar, stat);
   return {
     key,
     size: stat.size,
@@ -73,6 +72,11 @@ export function toFileStat(key: string, stat: Stats, sidecar: Sidecar | undefine
     etag: matches ? sidecar.etag : fallbackEtag(stat),
     contentType: matches ? sidecar.contentType : DEFAULT_CONTENT_TYPE,
   };
+}
+
+/** Whether `sidecar` was written for the very file version `stat` describes. */
+export function describesVersion(sidecar: Sidecar, stat: Stats): boolean {
+  return sidecar.size === stat.size && sidecar.mtimeMs === stat.mtimeMs && sidecar.ino === stat.ino;
 }
 
 export function fallbackEtag(stat: Stats): string {
