@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../src/metrics.js';
+import { describe, expect, it } from 'vitest';
 import { MetricsError } from '../src/errors.js';
 import { HttpMetrics, UNMATCHED_ROUTE, normalizeMethod } from '../src/http-metrics.js';
-import { parseExposition, seriesCount, type Family } from './exposition-parser.js';
+import { parseExposition, seriesCount } from './exposition-parser.js';
 import { promtoolCheck } from './promtool.js';
-
-const open: Metrics[] = [];
-function metrics(options?: ConstructorParameters<typeof Metrics>[0]): Metrics {
-  const m = new Metrics(options);
-  open.push(m);
-  return m;
-}
-afterEach(() => {
-  for (const m of open.splice(0)) m.close();
-});
-
-async function families(m: Metrics): Promise<Map<string, Family>> {
-  return parseExposition((await m.scrape()).body);
-}
+import { families, metrics } from './helpers.js';
 
 describe('HttpMetrics families', () => {
   it('registers http_requests_total, http_request_duration_seconds and active_connections', async () => {

@@ -1,23 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { register as promClientGlobalRegistry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Metrics } from '../src/metrics.js';
-import { parseExposition, type Family } from './exposition-parser.js';
-
-const open: Metrics[] = [];
-function metrics(options?: ConstructorParameters<typeof Metrics>[0]): Metrics {
-  const m = new Metrics(options);
-  open.push(m);
-  return m;
-}
-afterEach(() => {
-  for (const m of open.splice(0)) m.close();
-});
-
-async function families(m: Metrics): Promise<Map<string, Family>> {
-  return parseExposition((await m.scrape()).body);
-}
+import type { Family } from './exposition-parser.js';
+import { families, metrics } from './helpers.js';
 
 function value(fams: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
   const family = [...fams.values()].find((f) => f.samples.some((s) => s.name === name));

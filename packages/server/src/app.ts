@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.js';
-import { installRequestContext } from './plugins/request-context.js';
+import { installRequestContext, type RequestsInFlight } from './plugins/request-context.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
@@ -28,6 +28,7 @@ const MAX_PARAM_LENGTH = 4096;
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config, logger, context, metrics, httpMetrics, oauth, disk, store } = runtime;
+  const inFlight: RequestsInFlight = new WeakMap();
   const app = Fastify({
     logger: false,
     bodyLimit: config.bodyLimit,
@@ -35,12 +36,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
-    clientErrorHandler: clientErrorHandler(logger),
+    clientErrorHandler: clientErrorHandler(logger, inFlight),
     connectionTimeout: config.idleTimeoutMs,
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
-  installRequestContext(app, logger, context);
+  installRequestContext(app, logger, context, inFlight);
   installHttpMetrics(app, metrics, httpMetrics);
   installErrorHandling(app, logger);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });

@@ -63,6 +63,13 @@ describe('bad input never hurts the server', () => {
     });
   }
 
+  it('a body that turns out malformed mid-request is logged with the 400 it got', async () => {
+    const response = await raw(server.url, 'POST /oauth/token HTTP/1.1\r\nHost: x\r\nX-Request-Id: bad-chunk-1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\nzz\r\n');
+    expect(response.status).toBe(400);
+    await until(() => server.logs().some((l) => l.request_id === 'bad-chunk-1'));
+    expect(server.logs().find((l) => l.request_id === 'bad-chunk-1')).toMatchObject({ status: 400, aborted: true, msg: 'request cut off by the server' });
+  });
+
   it('two Authorization headers on the file API → 400 invalid_request (RFC 6750 §3.1)', async () => {
     for (const pair of [[`Bearer ${token}`, 'Bearer bad'], ['Bearer bad', `Bearer ${token}`]]) {
       const response = await raw(server.url, `GET /api/files HTTP/1.1\r\nHost: x\r\nAuthorization: ${pair[0]}\r\nAuthorization: ${pair[1]}\r\nConnection: close\r\n\r\n`);
@@ -118,7 +125,7 @@ describe('slow clients cannot hold the server', () => {
       await new Promise((r) => socket.once('close', r));
       clearInterval(trickle);
       await until(() => server.logs().some((l) => l.request_id === 'slow-upload-1' && 'status' in l));
-      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, aborted: true }));
+      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, aborted: true, msg: 'request cut off by the server' }));
       expect((await fetch(`${server.url}/api/files/slow.bin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
     } finally {
       await server.stop();

@@ -1,21 +1,31 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@tsforge/logging';
+import type { RequestsInFlight } from './request-context.js';
 
 /**
  * Answers requests that never became requests (malformed HTTP, oversized headers, a header
  * timeout) in the same JSON shape as every other error. Node hands these to `clientError` with
  * the raw socket, before any route or hook runs.
  */
-export function clientErrorHandler(logger: Logger) {
+export function clientErrorHandler(logger: Logger, inFlight: RequestsInFlight) {
   return function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // A reset, or the connection ending half way through a request: the client left.
+    if (err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const reply = inFlight.get(socket);
+    // A response is already on its way: a second one would corrupt the stream.
+    if (reply?.raw.headersSent) {
       socket.destroy();
       return;
     }
     const status = statusFor(err.code);
+    // A body that turned out malformed mid-request: its access-log line records our answer.
+    if (reply) reply.request.cutOffStatus = status;
     const body = JSON.stringify({ error: errorFor(status), error_description: descriptionFor(status) });
-    logger.debug({ code: err.code, status }, 'malformed HTTP request');
+    if (!reply) logger.info({ code: err.code, status }, 'malformed HTTP request refused');
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +

@@ -8,7 +8,7 @@ import { onResponseClosed, recordedStatus } from './request-context.js';
  */
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, http: HttpMetrics): void {
   app.addHook('onRequest', (request, reply, done) => {
-    onResponseClosed(request, reply, () => http.observe({
+    onResponseClosed(reply, () => http.observe({
       method: request.method,
       route: request.routeOptions.url,
       status: recordedStatus(request, reply),

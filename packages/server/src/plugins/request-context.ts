@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestId, type Logger, type RequestContext } from '@tsforge/logging';
 
@@ -6,7 +7,7 @@ import { RequestId, type Logger, type RequestContext } from '@tsforge/logging';
  * its handling inside the logging context so any line written for it carries `request_id`, echoes
  * the id, and writes one access-log line when the response is over.
  */
-export function installRequestContext(app: FastifyInstance, logger: Logger, context: RequestContext): void {
+export function installRequestContext(app: FastifyInstance, logger: Logger, context: RequestContext, inFlight: RequestsInFlight): void {
   app.addHook('onRequest', (request, reply, done) => {
     const requestId = RequestId.from(request.headers['x-request-id']);
     request.requestId = requestId;
@@ -14,17 +15,25 @@ export function installRequestContext(app: FastifyInstance, logger: Logger, cont
     reply.header('x-request-id', requestId);
     // Set here rather than in an onSend hook: one header assignment, no extra hook per response.
     reply.header('x-content-type-options', 'nosniff');
-    onResponseClosed(request, reply, (aborted) => logCompletion(logger, request, reply, aborted));
+    const socket = request.raw.socket;
+    inFlight.set(socket, reply);
+    onResponseClosed(reply, (aborted) => {
+      inFlight.delete(socket);
+      logCompletion(logger, request, reply, aborted);
+    });
     context.run({ request_id: requestId }, done);
   });
 }
+
+/** The exchange each connection is serving, so errors raised on the raw socket can be told to it. */
+export type RequestsInFlight = WeakMap<Socket, FastifyReply>;
 
 /**
  * Runs `fn` once the response is over, whether it finished or the client went away first.
  * Fastify's onResponse hook waits for 'finish', which never comes when a client closes the
  * connection before a streamed body has ended: such requests would vanish from logs and metrics.
  */
-export function onResponseClosed(request: FastifyRequest, reply: FastifyReply, fn: (aborted: boolean) => void): void {
+export function onResponseClosed(reply: FastifyReply, fn: (aborted: boolean) => void): void {
   reply.raw.once('close', () => fn(!reply.raw.writableFinished));
 }
 
@@ -52,7 +61,9 @@ function logCompletion(logger: Logger, request: FastifyRequest, reply: FastifyRe
     duration_ms: Math.round((performance.now() - request.startedAt) * 1000) / 1000,
     ...(aborted ? { aborted: true } : {}),
   };
-  if (status >= 500) logger.error(line, 'request failed');
+  // 501 answers a client asking for what the server does not do: not the server's failure.
+  if (status >= 500 && status !== 501) logger.error(line, 'request failed');
+  else if (aborted && request.cutOffStatus !== undefined) logger.warn(line, 'request cut off by the server');
   else if (aborted) logger.warn(line, 'request aborted by the client');
   else logger.info(line, 'request completed');
 }
