@@ -1,4 +1,5 @@
 import { mkdir, realpath, rmdir, stat } from 'node:fs/promises';
+import { realpathNative } from './fd.js';
 import { dirname, resolve, sep } from 'node:path';
 import { StorageError, errnoCode } from '../errors.js';
 
@@ -43,7 +44,7 @@ export class Jail {
     for (;;) {
       let resolved: string;
       try {
-        resolved = await realpath(current);
+        resolved = await realpathNative(current);
       } catch (err) {
         const code = errnoCode(err);
         // A missing level, a file where a directory would be, or a name too long to exist at all:

@@ -1,5 +1,5 @@
-import { constants, type Stats } from 'node:fs';
-import { lstat, open, rename, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { lstat, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
@@ -11,6 +11,7 @@ import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
 import { describesVersion, readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
 import { SidecarCache } from './sidecar-cache.js';
+import { closeFd, fstatFd, openFd } from './fd.js';
 import { walk } from './walk.js';
 
 export interface LocalDriverOptions {
@@ -134,22 +135,27 @@ export class LocalDriver implements StorageDriver {
   async getStream(key: string): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
     const segments = this.#segments(key, false);
     const target = join(this.#data.base, ...segments);
-    let handle: FileHandle | undefined;
+    let fd: number | undefined;
     try {
       await this.#data.check(dirname(target));
-      handle = await open(target, READ_FLAGS);
+      fd = await openFd(target, READ_FLAGS);
       // One open file for both: the stat describes exactly the bytes the stream will read.
-      const stat = await handle.stat();
+      const stat = await fstatFd(fd);
       if (!stat.isFile()) throw notFound();
       const fileStat = toFileStat(key, stat, await this.#readSidecar(segments, stat));
-      // Bounded by the size just read: the stream ends with its last byte instead of one more
-      // read to find EOF, so a response ends the moment its body is written.
-      const stream = stat.size === 0 ? Readable.from([]) : handle.createReadStream({ start: 0, end: stat.size - 1 });
-      if (stat.size === 0) await handle.close();
-      handle = undefined;
+      let stream: NodeJS.ReadableStream;
+      if (stat.size === 0) {
+        await closeFd(fd);
+        stream = Readable.from([]);
+      } else {
+        // Bounded by the size just read: the stream ends with its last byte instead of one more
+        // read to find EOF, so a response ends the moment its body is written. It closes the fd.
+        stream = createReadStream(target, { fd, start: 0, end: stat.size - 1 });
+      }
+      fd = undefined;
       return { stat: fileStat, stream };
     } catch (err) {
-      await handle?.close().catch(() => {});
+      if (fd !== undefined) await closeFd(fd).catch(() => {});
       throw mapError(err, 'read');
     }
   }
