@@ -107,9 +107,10 @@ describe('the bearer-protected file API', () => {
     expect(await response.json()).toEqual({ error: 'not_found', error_description: expect.any(String) });
   });
 
-  it('an upload over the limit by Content-Length → 413 and nothing stored', async () => {
+  it('an upload over the limit by Content-Length → 413 unread, the connection closed, nothing stored', async () => {
     const response = await files('big.bin', { method: 'PUT', body: Buffer.alloc(1024 * 1024 + 1) });
     expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
     expect((await files('big.bin')).status).toBe(404);
   });
 

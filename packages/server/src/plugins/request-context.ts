@@ -23,6 +23,14 @@ export function installRequestContext(app: FastifyInstance, logger: Logger, cont
     });
     context.run({ request_id: requestId }, done);
   });
+
+  // A response sent before the request body was read (a 401 for an anonymous upload, a 413 by
+  // Content-Length): Node would read and discard the rest to keep the connection, which may be
+  // gigabytes. Close instead.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** The exchange each connection is serving, so errors raised on the raw socket can be told to it. */
