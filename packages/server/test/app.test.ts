@@ -36,4 +36,11 @@ describe('buildApp', () => {
     expect(response.headers['x-request-id']).toBe('inject-1');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
+
+  it('/health is 503 once the database stops answering, and says nothing internal', async () => {
+    await runtime.store.close();
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: 'unavailable', error_description: 'database unavailable' });
+  });
 });
