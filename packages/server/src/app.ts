@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.js';
 import { installRequestContext, type RequestsInFlight } from './plugins/request-context.js';
-import { installHttpMetrics } from './plugins/http-metrics.js';
+import { installHttpMetrics, observeRequest } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
@@ -41,7 +41,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
-  installRequestContext(app, logger, context, inFlight);
+  installRequestContext(app, { logger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
   installHttpMetrics(app, metrics, httpMetrics);
   installErrorHandling(app, logger);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });

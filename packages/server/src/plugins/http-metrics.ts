@@ -1,22 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpMetrics, Metrics } from '@tsforge/metrics';
-import { onResponseClosed, recordedStatus } from './request-context.js';
+import type { CompletionListener } from './request-context.js';
 
-/**
- * Counts and times every request by route template, tracks open connections, serves `/metrics`.
- * Needs `installRequestContext` first (it sets `request.startedAt`).
- */
+/** The HTTP metrics of one finished request, labelled by route template (for `installRequestContext`). */
+export function observeRequest(http: HttpMetrics): CompletionListener {
+  return (request, status, seconds) => http.observe({ method: request.method, route: request.routeOptions.url, status, seconds });
+}
+
+/** Tracks open connections and serves `/metrics`. */
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, http: HttpMetrics): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    onResponseClosed(reply, () => http.observe({
-      method: request.method,
-      route: request.routeOptions.url,
-      status: recordedStatus(request, reply),
-      seconds: (performance.now() - request.startedAt) / 1000,
-    }));
-    done();
-  });
-
   app.server.on('connection', (socket) => {
     http.connectionOpened();
     socket.once('close', () => http.connectionClosed());

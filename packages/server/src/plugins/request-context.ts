@@ -2,12 +2,23 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestId, type Logger, type RequestContext } from '@tsforge/logging';
 
+/** Told of every finished exchange, with the status it is recorded with and its duration. */
+export type CompletionListener = (request: FastifyRequest, status: number, seconds: number) => void;
+
+export interface RequestContextOptions {
+  logger: Logger;
+  context: RequestContext;
+  inFlight: RequestsInFlight;
+  /** Called after the access-log line (e.g. HTTP metrics), from the same one listener. */
+  onCompleted: CompletionListener;
+}
+
 /**
  * Gives every request an id (a sane incoming `X-Request-Id`, else a fresh one), runs the rest of
  * its handling inside the logging context so any line written for it carries `request_id`, echoes
- * the id, and writes one access-log line when the response is over.
+ * the id, and when the response is over writes one access-log line and tells `onCompleted`.
  */
-export function installRequestContext(app: FastifyInstance, logger: Logger, context: RequestContext, inFlight: RequestsInFlight): void {
+export function installRequestContext(app: FastifyInstance, { logger, context, inFlight, onCompleted }: RequestContextOptions): void {
   app.addHook('onRequest', (request, reply, done) => {
     const requestId = RequestId.from(request.headers['x-request-id']);
     request.requestId = requestId;
@@ -17,9 +28,14 @@ export function installRequestContext(app: FastifyInstance, logger: Logger, cont
     reply.header('x-content-type-options', 'nosniff');
     const socket = request.raw.socket;
     inFlight.set(socket, reply);
-    onResponseClosed(reply, (aborted) => {
+    // 'close', not Fastify's onResponse: that waits for 'finish', which never comes when a client
+    // hangs up before a streamed body has ended, and such requests would vanish from logs and metrics.
+    reply.raw.once('close', () => {
       inFlight.delete(socket);
-      logCompletion(logger, request, reply, aborted);
+      const status = recordedStatus(request, reply);
+      const seconds = (performance.now() - request.startedAt) / 1000;
+      logCompletion(logger, request, status, seconds, !reply.raw.writableFinished);
+      onCompleted(request, status, seconds);
     });
     context.run({ request_id: requestId }, done);
   });
@@ -37,28 +53,18 @@ export function installRequestContext(app: FastifyInstance, logger: Logger, cont
 export type RequestsInFlight = WeakMap<Socket, FastifyReply>;
 
 /**
- * Runs `fn` once the response is over, whether it finished or the client went away first.
- * Fastify's onResponse hook waits for 'finish', which never comes when a client closes the
- * connection before a streamed body has ended: such requests would vanish from logs and metrics.
- */
-export function onResponseClosed(reply: FastifyReply, fn: (aborted: boolean) => void): void {
-  reply.raw.once('close', () => fn(!reply.raw.writableFinished));
-}
-
-/**
  * The status a finished exchange is recorded with. A client that hung up before any response
  * was sent gets nginx's 499 ("client closed request"), or the status the server cut it off
  * with (`request.cutOffStatus`, e.g. 408 for an upload that was too slow).
  */
-export function recordedStatus(request: FastifyRequest, reply: FastifyReply): number {
+function recordedStatus(request: FastifyRequest, reply: FastifyReply): number {
   if (reply.raw.headersSent) return reply.statusCode;
   return request.cutOffStatus ?? CLIENT_CLOSED_REQUEST;
 }
 
 const CLIENT_CLOSED_REQUEST = 499;
 
-function logCompletion(logger: Logger, request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
-  const status = recordedStatus(request, reply);
+function logCompletion(logger: Logger, request: FastifyRequest, status: number, seconds: number, aborted: boolean): void {
   const line = {
     request_id: request.requestId,
     method: request.method,
@@ -66,7 +72,7 @@ function logCompletion(logger: Logger, request: FastifyRequest, reply: FastifyRe
     // The path only: a query string may hold a signed URL's signature.
     path: pathOf(request.url),
     status,
-    duration_ms: Math.round((performance.now() - request.startedAt) * 1000) / 1000,
+    duration_ms: Math.round(seconds * 1e6) / 1000,
     ...(aborted ? { aborted: true } : {}),
   };
   // 501 answers a client asking for what the server does not do: not the server's failure.

@@ -14,7 +14,8 @@ export interface TimeoutOptions {
  */
 export function installBodyDeadline(app: FastifyInstance, { bodyTimeoutMs }: TimeoutOptions): void {
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.config?.streamsBody) return done();
+    // Most requests have no body: nothing to wait for, so no timer.
+    if (request.routeOptions.config?.streamsBody || !hasBody(request)) return done();
     const timer = setTimeout(() => {
       if (reply.sent) return;
       reply.header('connection', 'close');
@@ -31,6 +32,11 @@ export function installBodyDeadline(app: FastifyInstance, { bodyTimeoutMs }: Tim
     clearTimeout(request.bodyDeadline);
     done();
   });
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 export class UploadTooSlow extends Error {

@@ -1,4 +1,4 @@
-import { mkdir, realpath, rmdir, stat } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { realpathNative } from './fd.js';
 import { dirname, resolve, sep } from 'node:path';
 import { StorageError, errnoCode } from '../errors.js';
@@ -29,7 +29,7 @@ export class Jail {
     if (this.#real === undefined) {
       try {
         await mkdir(this.base, { recursive: true, mode: this.#dirMode });
-        this.#real = await realpath(this.base);
+        this.#real = await realpathNative(this.base);
       } catch (err) {
         throw new StorageError('E_MISCONFIGURED', 'the storage directory cannot be created or resolved', { cause: err });
       }
