@@ -1,20 +1,17 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, getToken, rawRequest as raw, removeDir, startTsforge, until, walkFiles, type RunningTsforge } from './support/tsforge.js';
+import { createClient, getToken, rawRequest as raw, serverForSuite, until, walkFiles, withTsforge } from './support/tsforge.js';
 
 describe('bad input never hurts the server', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let token: string;
 
   beforeAll(async () => {
-    server = await startTsforge();
     token = await getToken(server.url, await createClient(server.dataDir));
   });
-  afterAll(async () => {
+  afterAll(() => {
     expect(server.stderr()).toBe('');
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   const cases: { name: string; init: () => [string, RequestInit]; status: number; error: string }[] = [
@@ -97,8 +94,7 @@ describe('bad input never hurts the server', () => {
 
 describe('slow clients cannot hold the server', () => {
   it('a body that trickles in past the deadline → 408, and the connection is closed', async () => {
-    const server = await startTsforge({ env: { TSFORGE_BODY_TIMEOUT_MS: '500' } });
-    try {
+    await withTsforge({ env: { TSFORGE_BODY_TIMEOUT_MS: '500' } }, async (server) => {
       const { hostname, port } = new URL(server.url);
       const socket = connect(Number(port), hostname);
       socket.write('POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant');
@@ -107,15 +103,11 @@ describe('slow clients cannot hold the server', () => {
       await new Promise((r) => socket.once('close', r));
       expect(data.slice(9, 12)).toBe('408');
       expect(data).toContain('"error":"request_timeout"');
-    } finally {
-      await server.stop();
-      removeDir(server.dataDir);
-    }
+    });
   });
 
   it('an upload slower than the minimum rate is cut off and leaves no file', async () => {
-    const server = await startTsforge({ env: { TSFORGE_MIN_UPLOAD_RATE: '100000', TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS: '300' } });
-    try {
+    await withTsforge({ env: { TSFORGE_MIN_UPLOAD_RATE: '100000', TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS: '300' } }, async (server) => {
       const token = await getToken(server.url, await createClient(server.dataDir));
       const { hostname, port } = new URL(server.url);
       const socket = connect(Number(port), hostname);
@@ -127,10 +119,7 @@ describe('slow clients cannot hold the server', () => {
       await until(() => server.logs().some((l) => l.request_id === 'slow-upload-1' && 'status' in l));
       expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, aborted: true, msg: 'request cut off by the server' }));
       expect((await fetch(`${server.url}/api/files/slow.bin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
-    } finally {
-      await server.stop();
-      removeDir(server.dataDir);
-    }
+    });
   });
 });
 

@@ -2,23 +2,18 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, getToken, removeDir, startTsforge, walkFiles, type RunningTsforge } from './support/tsforge.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClient, getToken, serverForSuite, walkFiles, withTsforge } from './support/tsforge.js';
 
 describe('the bearer-protected file API', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite({ env: { TSFORGE_MAX_UPLOAD_BYTES: String(1024 * 1024) } });
   let writer: string;
   let reader: string;
 
   beforeAll(async () => {
-    server = await startTsforge({ env: { TSFORGE_MAX_UPLOAD_BYTES: String(1024 * 1024) } });
     const client = await createClient(server.dataDir);
     writer = await getToken(server.url, client);
     reader = await getToken(server.url, client, 'files:read');
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   const files = (path: string, init: RequestInit = {}, token: string | null = writer) =>
@@ -50,8 +45,7 @@ describe('the bearer-protected file API', () => {
     });
 
     it('an expired token → 401 invalid_token', async () => {
-      const shortLived = await startTsforge({ env: { TSFORGE_ACCESS_TOKEN_TTL: '1' } });
-      try {
+      await withTsforge({ env: { TSFORGE_ACCESS_TOKEN_TTL: '1' } }, async (shortLived) => {
         const client = await createClient(shortLived.dataDir);
         const token = await getToken(shortLived.url, client);
         expect((await fetch(`${shortLived.url}/api/files`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -59,10 +53,7 @@ describe('the bearer-protected file API', () => {
         const response = await fetch(`${shortLived.url}/api/files`, { headers: { authorization: `Bearer ${token}` } });
         expect(response.status).toBe(401);
         expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      } finally {
-        await shortLived.stop();
-        removeDir(shortLived.dataDir);
-      }
+      });
     });
   });
 

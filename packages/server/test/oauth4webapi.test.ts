@@ -1,19 +1,14 @@
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClient, serverForSuite, type Client } from './support/tsforge.js';
 
 // A real, strict third-party OAuth client: it reads our RFC 8414 metadata and runs client_credentials.
 describe('oauth4webapi as the client', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let registered: Client;
 
   beforeAll(async () => {
-    server = await startTsforge();
     registered = await createClient(server.dataDir);
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   for (const method of ['client_secret_basic', 'client_secret_post'] as const) {

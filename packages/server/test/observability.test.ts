@@ -3,22 +3,17 @@ import { connect } from 'node:net';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, createClient, getToken, removeDir, startTsforge, until, type Client, type RunningTsforge } from './support/tsforge.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { basic, createClient, getToken, removeDir, serverForSuite, until, type Client } from './support/tsforge.js';
 
 describe('logs and metrics of a running server', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let client: Client;
   let token: string;
 
   beforeAll(async () => {
-    server = await startTsforge();
     client = await createClient(server.dataDir);
     token = await getToken(server.url, client);
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   it('writes one access line per request with request_id, method, route, status, duration_ms', async () => {

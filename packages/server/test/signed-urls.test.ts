@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, getToken, removeDir, startTsforge, type RunningTsforge } from './support/tsforge.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClient, getToken, serverForSuite } from './support/tsforge.js';
 
 describe('signed URLs', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let token: string;
 
   beforeAll(async () => {
-    server = await startTsforge();
     token = await getToken(server.url, await createClient(server.dataDir));
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   const auth = () => ({ authorization: `Bearer ${token}` });

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, createClient, rawRequest, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { basic, createClient, rawRequest, serverForSuite, type Client } from './support/tsforge.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
 describe('POST /oauth/token over HTTP (RFC 6749 §3.2, §4.4, §5)', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let client: Client;
   let readOnly: Client;
 
   beforeAll(async () => {
-    server = await startTsforge();
     client = await createClient(server.dataDir);
     readOnly = await createClient(server.dataDir, 'files:read');
-  });
-  afterAll(async () => {
-    await server.stop();
-    removeDir(server.dataDir);
   });
 
   const post = (headers: Record<string, string>, body: string) =>

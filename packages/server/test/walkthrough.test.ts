@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, createClient, removeDir, startTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
+import { basic, createClient, serverForSuite, type Client } from './support/tsforge.js';
 
 // The README walkthrough, step by step, against the built CLI.
 describe('README walkthrough', () => {
-  let server: RunningTsforge;
+  const server = serverForSuite();
   let client: Client;
   let token: string;
 
   beforeAll(async () => {
-    server = await startTsforge();
     client = await createClient(server.dataDir);
   });
   afterAll(async () => {
     expect(await server.stop()).toBe(0);
-    removeDir(server.dataDir);
   });
 
   it('creates a client whose secret carries at least 256 bits', () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { connect } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,5 +177,47 @@ export async function until(predicate: () => boolean, timeoutMs = 5000): Promise
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type StartOptions = Parameters<typeof startTsforge>[0];
+
+/**
+ * The server of the enclosing describe block: started before its tests, stopped and its data dir
+ * removed after them. Read its fields inside tests and hooks, once it has started.
+ */
+export function serverForSuite(options?: StartOptions): RunningTsforge {
+  let running: RunningTsforge | undefined;
+  beforeAll(async () => {
+    running = await startTsforge(options);
+  });
+  afterAll(async () => {
+    if (!running) return;
+    await running.stop();
+    removeDir(running.dataDir);
+  });
+  const started = (): RunningTsforge => {
+    if (!running) throw new Error('the suite server has not started yet');
+    return running;
+  };
+  return {
+    get url() { return started().url; },
+    get dataDir() { return started().dataDir; },
+    get child() { return started().child; },
+    get lines() { return started().lines; },
+    logs: () => started().logs(),
+    stderr: () => started().stderr(),
+    stop: (signal) => started().stop(signal),
+  };
+}
+
+/** Runs `fn` against a server of its own, then stops it and removes its data dir. */
+export async function withTsforge<T>(options: StartOptions, fn: (server: RunningTsforge) => Promise<T>): Promise<T> {
+  const server = await startTsforge(options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+    removeDir(server.dataDir);
   }
 }
