@@ -1,16 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/memory-store.js';
 import type { OAuth2Server } from '../src/oauth2-server.js';
-import { TOKEN_HEADERS, basic, form, makeServer } from './helpers.js';
+import { TOKEN_HEADERS, basic, form, makeServer, serverWithClient } from './helpers.js';
 
 let server: OAuth2Server;
 let auth: string;
 
 beforeEach(async () => {
   // Server supports read, write, admin; the client may use read and write.
-  ({ server } = makeServer());
-  const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read', 'write'] });
-  auth = basic(client.id, clientSecret);
+  ({ server, auth } = await serverWithClient());
 });
 
 const request = (params: string) => form(params, { authorization: auth });

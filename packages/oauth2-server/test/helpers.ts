@@ -33,6 +33,13 @@ export function makeServer(over: Partial<OAuth2ServerOptions> = {}): { server: O
 }
 
 /** RFC 6749 §2.3.1: form-urlencode each part, then base64 of "id:secret". */
+/** A server (read, write, admin) with one confidential client allowed read and write, and its Basic header. */
+export async function serverWithClient(): Promise<{ server: OAuth2Server; auth: string }> {
+  const { server } = makeServer();
+  const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read', 'write'] });
+  return { server, auth: basic(client.id, clientSecret) };
+}
+
 export function basic(id: string, secret: string): string {
   const enc = (s: string): string => new URLSearchParams({ s }).toString().slice(2);
   return 'Basic ' + Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64');

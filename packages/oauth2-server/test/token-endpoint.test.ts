@@ -1,15 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OAuth2Server } from '../src/oauth2-server.js';
 import type { TokenRequest } from '../src/types.js';
-import { BASIC_CHALLENGE, TOKEN_HEADERS, basic, form, makeServer } from './helpers.js';
+import { BASIC_CHALLENGE, TOKEN_HEADERS, basic, form, makeServer, serverWithClient } from './helpers.js';
 
 let server: OAuth2Server;
 let auth: string;
 
 beforeEach(async () => {
-  ({ server } = makeServer());
-  const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read', 'write'] });
-  auth = basic(client.id, clientSecret);
+  // Server supports read, write, admin; the client may use read and write.
+  ({ server, auth } = await serverWithClient());
 });
 
 describe('token endpoint request parsing (RFC 6749 §3.1, §3.2)', () => {
