@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { redactChildBindings } from './child-bindings.js';
 import { validateLogConfig, type LogConfig } from './config.js';
-import { openDestination } from './destination.js';
+import { openDestination, type Destination } from './destination.js';
 import { escapeJsonLine } from './escape.js';
 import { compactFormatter } from './format/compact.js';
 import { FormatStream } from './format/format-stream.js';
@@ -45,9 +45,13 @@ function contextMixin(context: RequestContext | undefined): object {
  */
 export function createLogger(config: LogConfig = {}): Logger {
   validateLogConfig(config);
+  return buildLogger(config, openDestination(config));
+}
+
+/** `createLogger` on a destination already opened (and validated): `initLogging` keeps it to close. */
+export function buildLogger(config: LogConfig, { stream, isTTY }: Destination): Logger {
   const format = config.format ?? 'json';
   const redact = createRedactor(config.redact);
-  const { stream, isTTY } = openDestination(config.destination);
 
   const output =
     format === 'json'
@@ -70,7 +74,7 @@ export function createLogger(config: LogConfig = {}): Logger {
         log: (object) => redact(object),
       },
       serializers: { err: passThroughSerializedError },
-      ...contextMixin(config.context),
+      ...contextMixin(config.requestId === false ? undefined : config.context),
       // Only the JSON format writes pino's line as is; the others re-render and escape it.
       ...(format === 'json' ? { hooks: { streamWrite: escapeJsonLine } } : {}),
     },

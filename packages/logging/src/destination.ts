@@ -1,22 +1,62 @@
+import { join } from 'node:path';
 import { isatty } from 'node:tty';
-import pino from 'pino';
+import type { LogConfig } from './config.js';
+import { BatchedSink, type BatchTarget } from './sink/batched-sink.js';
+import { FdTarget } from './sink/fd-target.js';
+import { RotatingFile } from './sink/rotating-file.js';
 
 export type LineSink = NodeJS.WritableStream;
 
 export interface Destination {
   stream: LineSink;
   isTTY: boolean;
+  /** Flushes and closes what this destination opened; a caller's stream is left open. */
+  close(): void;
+}
+
+/** Each batch to every target, in order. */
+class Targets implements BatchTarget {
+  readonly #targets: BatchTarget[];
+  constructor(targets: BatchTarget[]) {
+    this.#targets = targets;
+  }
+  writeBatch(data: string): void {
+    for (const target of this.#targets) target.writeBatch(data);
+  }
+  close(): void {
+    for (const target of this.#targets) target.close();
+  }
+}
+
+function fileTarget(config: LogConfig): RotatingFile | undefined {
+  const now = config.now === undefined ? {} : { now: config.now };
+  if (config.file !== undefined) return new RotatingFile({ ...config.rotate, ...now, path: config.file });
+  if (config.logDir !== undefined) {
+    return new RotatingFile({ daily: true, keep: 7, ...config.rotate, ...now, path: join(config.logDir, config.fileName ?? 'app.log') });
+  }
+  return undefined;
+}
+
+function batched(target: BatchTarget, isTTY: boolean): Destination {
+  const sink = new BatchedSink(target);
+  return { stream: sink as unknown as LineSink, isTTY, close: () => sink.end() };
 }
 
 /**
- * A file descriptor becomes a synchronous sonic-boom: each line is on the descriptor before the
- * log call returns, so `process.exit()` right after a fatal line loses nothing. The price is that
- * a full pipe blocks the caller, the same trade `console.log` makes on files and terminals.
+ * Descriptors and files are written by a `BatchedSink`: synchronous writes of whole batches,
+ * flushed at the end of each event-loop turn and when the process ends, so nothing is lost at
+ * `process.exit()`, an uncaught exception or SIGTERM. A stream is written as it is.
  */
-export function openDestination(destination: NodeJS.WritableStream | number = 1): Destination {
-  if (typeof destination === 'number') {
-    const stream = pino.destination({ dest: destination, sync: true }) as unknown as LineSink;
-    return { stream, isTTY: isatty(destination) };
-  }
-  return { stream: destination, isTTY: (destination as { isTTY?: unknown }).isTTY === true };
+export function openDestination(config: LogConfig): Destination {
+  const dest = config.destination;
+  if (typeof dest === 'number') return batched(new FdTarget(dest), isatty(dest));
+  if (dest !== undefined) return { stream: dest, isTTY: (dest as { isTTY?: unknown }).isTTY === true, close: () => {} };
+
+  const file = fileTarget(config);
+  const stdout = config.stdout ?? file === undefined;
+  const targets: BatchTarget[] = [];
+  if (stdout) targets.push(new FdTarget(1));
+  if (file !== undefined) targets.push(file);
+  // Colour only when every line goes to a terminal: never into a file.
+  return batched(targets.length === 1 ? (targets[0] as BatchTarget) : new Targets(targets), stdout && file === undefined && isatty(1));
 }

@@ -1,9 +1,16 @@
 export { createLogger, type Logger } from './create-logger.js';
-export { logConfigFromEnv, validateLogConfig, type LogConfig } from './config.js';
+export { initLogging, Logging } from './logging.js';
+export { LogConfig, logConfigFromEnv, validateLogConfig, type RotationOptions } from './config.js';
 export { LogConfigError, type LogConfigErrorCode, type LogConfigErrorOptions } from './errors.js';
 export { LOG_FORMATS, LOG_LEVELS, isLogFormat, isLogLevel, type LogFormat, type LogLevel } from './levels.js';
+export { parseLevelSpec, type LevelSpec } from './level-spec.js';
+export { LogLevels, type LevelSettings } from './log-levels.js';
 export { RequestContext, type RequestFields } from './request-context.js';
 export { RequestId } from './request-id.js';
+export { requestFields, runRequest, outgoingHeaders, type IncomingHeaders, type SpanFields } from './request-span.js';
+export { parseTraceParent, formatTraceParent, generateSpanId, generateTraceId, type TraceParent } from './traceparent.js';
+export { PerfTimer, type PerfTimerOptions } from './perf-timer.js';
+export { logData } from './log-data.js';
 export { flushLogger } from './flush.js';
 export { DEFAULT_REDACT_KEYS, REDACTED } from './redact-keys.js';
 export { createRedactor, type Redactor } from './redact.js';

@@ -1,0 +1,58 @@
+/**
+ * Flushes buffered sinks when the process ends: on `exit` (which also runs after `process.exit()`
+ * and after an uncaught exception) and on SIGTERM, SIGINT and SIGHUP.
+ *
+ * The process is one, so its hooks are one: every live sink is kept in a set and the listeners
+ * are installed while the set is not empty. That is the only process-wide state in the package,
+ * and it holds nothing but the sinks the application opened.
+ *
+ * A signal normally ends a Node process without running `exit` listeners. When nobody else
+ * listens for the signal, this listener flushes, removes itself and raises the signal again, so
+ * the process still ends exactly as it would have (killed by that signal), with its lines on
+ * disk. When the application has its own listener (a graceful shutdown), the sinks are only
+ * flushed and the application decides what happens next.
+ */
+export interface FlushOnExit {
+  flushSync(): void;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const live = new Set<FlushOnExit>();
+
+function flushAll(): void {
+  for (const sink of live) {
+    try {
+      sink.flushSync();
+    } catch {
+      // A failing disk must not stop the others from being flushed, nor the process from ending.
+    }
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  flushAll();
+  if (process.listenerCount(signal) === 1) {
+    uninstall();
+    process.kill(process.pid, signal);
+  }
+}
+
+const signalListeners = new Map(SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const));
+
+function install(): void {
+  process.on('exit', flushAll);
+  for (const [signal, listener] of signalListeners) process.on(signal, listener);
+}
+
+function uninstall(): void {
+  process.off('exit', flushAll);
+  for (const [signal, listener] of signalListeners) process.off(signal, listener);
+}
+
+export function flushOnExit(sink: FlushOnExit): () => void {
+  if (live.size === 0) install();
+  live.add(sink);
+  return () => {
+    if (live.delete(sink) && live.size === 0) uninstall();
+  };
+}
