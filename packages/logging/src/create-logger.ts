@@ -3,6 +3,7 @@ import { redactChildBindings } from './child-bindings.js';
 import { validateLogConfig, type LogConfig } from './config.js';
 import { openDestination, type Destination } from './destination.js';
 import { escapeJsonLine } from './escape.js';
+import { isoTimestamp } from './iso-time.js';
 import { compactFormatter } from './format/compact.js';
 import { FormatStream } from './format/format-stream.js';
 import { prettyFormatter } from './format/pretty.js';
@@ -11,11 +12,6 @@ import type { RequestContext } from './request-context.js';
 import { passThroughSerializedError } from './serialize-error.js';
 
 export type Logger = import('pino').Logger;
-
-function timestamp(now: (() => number) | undefined): () => string {
-  if (now === undefined) return pino.stdTimeFunctions.isoTime;
-  return () => `,"time":"${new Date(now()).toISOString()}"`;
-}
 
 const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -49,7 +45,7 @@ export function createLogger(config: LogConfig = {}): Logger {
 }
 
 /** `createLogger` on a destination already opened (and validated): `initLogging` keeps it to close. */
-export function buildLogger(config: LogConfig, { stream, isTTY }: Destination): Logger {
+export function buildLogger(config: LogConfig, { stream, isTTY, escapesJsonLines }: Destination): Logger {
   const format = config.format ?? 'json';
   const redact = createRedactor(config.redact);
 
@@ -67,7 +63,7 @@ export function buildLogger(config: LogConfig, { stream, isTTY }: Destination): 
       base: config.base ?? null,
       messageKey: 'msg',
       errorKey: 'err',
-      timestamp: timestamp(config.now),
+      timestamp: isoTimestamp(config.now),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => redact(bindings),
@@ -75,8 +71,9 @@ export function buildLogger(config: LogConfig, { stream, isTTY }: Destination): 
       },
       serializers: { err: passThroughSerializedError },
       ...contextMixin(config.requestId === false ? undefined : config.context),
-      // Only the JSON format writes pino's line as is; the others re-render and escape it.
-      ...(format === 'json' ? { hooks: { streamWrite: escapeJsonLine } } : {}),
+      // Only the JSON format writes pino's line as is; the others re-render and escape it. A
+      // batched sink escapes whole batches: one scan per 64 KiB instead of a call per line.
+      ...(format === 'json' && !escapesJsonLines ? { hooks: { streamWrite: escapeJsonLine } } : {}),
     },
     output as pino.DestinationStream,
   );

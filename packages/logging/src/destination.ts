@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import type { LogConfig } from './config.js';
+import { encodeJsonBatch } from './escape.js';
+import type { LogFormat } from './levels.js';
 import { BatchedSink, type BatchTarget } from './sink/batched-sink.js';
 import { FdTarget } from './sink/fd-target.js';
 import { RotatingFile } from './sink/rotating-file.js';
@@ -10,6 +12,8 @@ export type LineSink = NodeJS.WritableStream;
 export interface Destination {
   stream: LineSink;
   isTTY: boolean;
+  /** JSON lines are escaped per batch by the sink (see `escapeJsonLine`), not per line. */
+  escapesJsonLines: boolean;
   /** Flushes and closes what this destination opened; a caller's stream is left open. */
   close(): void;
 }
@@ -20,7 +24,7 @@ class Targets implements BatchTarget {
   constructor(targets: BatchTarget[]) {
     this.#targets = targets;
   }
-  writeBatch(data: string): void {
+  writeBatch(data: Buffer): void {
     for (const target of this.#targets) target.writeBatch(data);
   }
   close(): void {
@@ -37,9 +41,10 @@ function fileTarget(config: LogConfig): RotatingFile | undefined {
   return undefined;
 }
 
-function batched(target: BatchTarget, isTTY: boolean): Destination {
-  const sink = new BatchedSink(target);
-  return { stream: sink as unknown as LineSink, isTTY, close: () => sink.end() };
+function batched(target: BatchTarget, isTTY: boolean, format: LogFormat | undefined): Destination {
+  const json = (format ?? 'json') === 'json';
+  const sink = new BatchedSink(target, json ? { encode: encodeJsonBatch } : {});
+  return { stream: sink as unknown as LineSink, isTTY, escapesJsonLines: json, close: () => sink.end() };
 }
 
 /**
@@ -49,8 +54,10 @@ function batched(target: BatchTarget, isTTY: boolean): Destination {
  */
 export function openDestination(config: LogConfig): Destination {
   const dest = config.destination;
-  if (typeof dest === 'number') return batched(new FdTarget(dest), isatty(dest));
-  if (dest !== undefined) return { stream: dest, isTTY: (dest as { isTTY?: unknown }).isTTY === true, close: () => {} };
+  if (typeof dest === 'number') return batched(new FdTarget(dest), isatty(dest), config.format);
+  if (dest !== undefined) {
+    return { stream: dest, isTTY: (dest as { isTTY?: unknown }).isTTY === true, escapesJsonLines: false, close: () => {} };
+  }
 
   const file = fileTarget(config);
   const stdout = config.stdout ?? file === undefined;
@@ -58,5 +65,5 @@ export function openDestination(config: LogConfig): Destination {
   if (stdout) targets.push(new FdTarget(1));
   if (file !== undefined) targets.push(file);
   // Colour only when every line goes to a terminal: never into a file.
-  return batched(targets.length === 1 ? (targets[0] as BatchTarget) : new Targets(targets), stdout && file === undefined && isatty(1));
+  return batched(targets.length === 1 ? (targets[0] as BatchTarget) : new Targets(targets), stdout && file === undefined && isatty(1), config.format);
 }

@@ -40,3 +40,14 @@ export function escapeControlChars(text: string): string {
 export function escapeJsonLine(line: string): string {
   return JSON_UNSAFE.test(line) ? line.replace(JSON_UNSAFE_ALL, unicodeEscape) : line;
 }
+
+/**
+ * A batch of JSON lines as UTF-8, escaped like `escapeJsonLine`. Every character that needs it is
+ * DEL (0x7f) or beyond ASCII, so a batch whose UTF-8 is as long as its text and holds no 0x7f
+ * byte is written as encoded: a `memchr` instead of a regular expression over 64 KiB.
+ */
+export function encodeJsonBatch(batch: string): Buffer {
+  const bytes = Buffer.from(batch, 'utf8');
+  if (bytes.length === batch.length && !bytes.includes(0x7f)) return bytes;
+  return Buffer.from(escapeJsonLine(batch), 'utf8');
+}

@@ -3,13 +3,15 @@ import { flushOnExit } from './exit-hooks.js';
 /** What a `BatchedSink` hands its batches to: a descriptor, or a file that rotates. */
 export interface BatchTarget {
   /** Writes the whole batch synchronously. */
-  writeBatch(data: string): void;
+  writeBatch(data: Buffer): void;
   close(): void;
 }
 
 export interface BatchedSinkOptions {
   /** A batch is written as soon as it holds this many UTF-16 units. Default 64 Ki. */
   highWaterMark?: number;
+  /** Turns a batch into the bytes written. Default UTF-8; JSON lines use `encodeJsonBatch`. */
+  encode?: (batch: string) => Buffer;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -29,6 +31,7 @@ const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 export class BatchedSink {
   readonly #target: BatchTarget;
   readonly #highWaterMark: number;
+  readonly #encode: (batch: string) => Buffer;
   readonly #unhook: () => void;
   #pending = '';
   #scheduled = false;
@@ -41,6 +44,7 @@ export class BatchedSink {
   constructor(target: BatchTarget, options: BatchedSinkOptions = {}) {
     this.#target = target;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.#encode = options.encode ?? ((batch) => Buffer.from(batch, 'utf8'));
     this.#unhook = flushOnExit(this);
   }
 
@@ -61,7 +65,7 @@ export class BatchedSink {
     if (this.#pending === '') return;
     const batch = this.#pending;
     this.#pending = '';
-    this.#target.writeBatch(batch);
+    this.#target.writeBatch(this.#encode(batch));
   }
 
   /** pino's `logger.flush(cb)` and `flushLogger()` land here. */

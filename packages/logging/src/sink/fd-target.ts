@@ -10,7 +10,7 @@ export class FdTarget implements BatchTarget {
     this.#fd = fd;
   }
 
-  writeBatch(data: string): void {
+  writeBatch(data: Buffer): void {
     writeFully(this.#fd, data);
   }
 

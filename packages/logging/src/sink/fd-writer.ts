@@ -5,8 +5,7 @@ import { writeSync } from 'node:fs';
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Writes all of `data` to `fd`, synchronously, across partial writes and EAGAIN. Returns the bytes written. */
-export function writeFully(fd: number, data: string | Buffer): number {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+export function writeFully(fd: number, bytes: Buffer): number {
   let offset = 0;
   while (offset < bytes.length) {
     try {

@@ -71,8 +71,7 @@ export class RotatingFile implements BatchTarget {
     else this.#prune();
   }
 
-  writeBatch(data: string): void {
-    const bytes = Buffer.from(data, 'utf8');
+  writeBatch(bytes: Buffer): void {
     if (this.#daily) {
       const today = utcDay(this.#now());
       if (today !== this.#day) {
