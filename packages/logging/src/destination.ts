@@ -14,6 +14,8 @@ export interface Destination {
   isTTY: boolean;
   /** JSON lines are escaped per batch by the sink (see `escapeJsonLine`), not per line. */
   escapesJsonLines: boolean;
+  /** Writes pending lines now; nothing to do for a caller's stream. */
+  flushSync(): void;
   /** Flushes and closes what this destination opened; a caller's stream is left open. */
   close(): void;
 }
@@ -44,7 +46,7 @@ function fileTarget(config: LogConfig): RotatingFile | undefined {
 function batched(target: BatchTarget, isTTY: boolean, format: LogFormat | undefined): Destination {
   const json = (format ?? 'json') === 'json';
   const sink = new BatchedSink(target, json ? { encode: encodeJsonBatch } : {});
-  return { stream: sink as unknown as LineSink, isTTY, escapesJsonLines: json, close: () => sink.end() };
+  return { stream: sink as unknown as LineSink, isTTY, escapesJsonLines: json, flushSync: () => sink.flushSync(), close: () => sink.end() };
 }
 
 /**
@@ -56,7 +58,7 @@ export function openDestination(config: LogConfig): Destination {
   const dest = config.destination;
   if (typeof dest === 'number') return batched(new FdTarget(dest), isatty(dest), config.format);
   if (dest !== undefined) {
-    return { stream: dest, isTTY: (dest as { isTTY?: unknown }).isTTY === true, escapesJsonLines: false, close: () => {} };
+    return { stream: dest, isTTY: (dest as { isTTY?: unknown }).isTTY === true, escapesJsonLines: false, flushSync: () => {}, close: () => {} };
   }
 
   const file = fileTarget(config);

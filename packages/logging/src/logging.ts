@@ -64,6 +64,11 @@ export class Logging {
     return flushLogger(this.logger);
   }
 
+  /** Writes what is pending now, synchronously (for a file or descriptor destination). */
+  flushSync(): void {
+    this.#destination.flushSync();
+  }
+
   /** Writes what is pending and closes the files this opened; later lines are dropped. */
   close(): void {
     this.#destination.close();

@@ -24,16 +24,16 @@ function runExitFixture(args: string[]): Promise<{ code: number | null; stdout: 
   });
 }
 
-function expectAll101(lines: string[], format: LogFormat): void {
+function expectAll101(lines: string[], format: LogFormat, lastLevel = 'fatal'): void {
   expect(lines).toHaveLength(101);
   if (format === 'json') {
     const records = lines.map((line) => JSON.parse(line));
     expect(records.map((r) => r.i)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
-    expect(records[100]).toMatchObject({ level: 'fatal', msg: 'about to exit' });
+    expect(records[100]).toMatchObject({ level: lastLevel, msg: expect.stringMatching(/^about to (exit|end)$/) });
   } else {
     expect(lines[0]).toContain('line 1 ');
     expect(lines[99]).toContain('line 100 ');
-    expect(lines[100]).toMatch(/FATAL about to exit/);
+    expect(lines[100]).toMatch(new RegExp(`${lastLevel.toUpperCase()} +about to (exit|end)`));
   }
 }
 
@@ -56,6 +56,60 @@ describe('nothing is lost when the process exits right after a fatal line', () =
     const { code } = await runExitFixture([format, file]);
     expect(code).toBe(1);
     expectAll101(readLines(file), format);
+  });
+});
+
+function runFileFixture(how: string, file: string, format = 'json', lastLevel = 'fatal'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', join(FIXTURES, 'register-ts.mjs'), join(FIXTURES, 'file-exit.mjs'), how, file, format, lastLevel], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes('ready')) child.kill('SIGTERM');
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+describe('nothing is lost with a file destination (batched writes, flushed when the process ends)', () => {
+  // pino writes a `fatal` line through at once; an `error` or `warn` last line shows that the
+  // sink's own exit hooks write the pending batch.
+  it.each([
+    ['json', 'fatal'],
+    ['json', 'error'],
+    ['compact', 'error'],
+  ] as const)('%s, last line %s: process.exit(1) right after 100 lines: all 101 are in the file', async (format, level) => {
+    const file = join(tempDir(), 'app.log');
+    const { code } = await runFileFixture('exit', file, format, level);
+    expect(code).toBe(1);
+    expectAll101(readLines(file), format, level);
+  });
+
+  it('an uncaught exception right after: all 101 lines are in the file, and the exception still ends the process', async () => {
+    const file = join(tempDir(), 'app.log');
+    const { code, stderr } = await runFileFixture('throw', file, 'json', 'error');
+    expect(code).toBe(1);
+    expect(stderr).toContain('Error: boom');
+    expectAll101(readLines(file), 'json', 'error');
+  });
+
+  it('SIGTERM with nobody else listening: all 101 lines are in the file and the process still dies by SIGTERM', async () => {
+    const file = join(tempDir(), 'app.log');
+    const { code, signal } = await runFileFixture('sigterm', file, 'json', 'warn');
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expectAll101(readLines(file), 'json', 'warn');
+  });
+
+  it("SIGTERM with the application's own listener: it decides, and its last line is kept too", async () => {
+    const file = join(tempDir(), 'app.log');
+    const { code } = await runFileFixture('sigterm-handled', file, 'json', 'warn');
+    expect(code).toBe(0);
+    const lines = readLines(file);
+    expectAll101(lines.slice(0, 101), 'json', 'warn');
+    expect(JSON.parse(lines[101] as string)).toMatchObject({ i: 102, msg: 'shutting down' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/create-logger.js';
-import { logConfigFromEnv } from '../src/config.js';
+import { LogConfig, logConfigFromEnv } from '../src/config.js';
 import { LogConfigError } from '../src/errors.js';
 import { capture } from './helpers.js';
 
@@ -18,6 +18,13 @@ describe('logConfigFromEnv', () => {
     [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true, { format: 'pretty', colorize: false }],
     [{ FORCE_COLOR: '1' }, false, { format: 'json', colorize: true }],
     [{ FORCE_COLOR: '0' }, true, { format: 'pretty', colorize: false }],
+    [{ LOG_LEVEL: 'info,storage=debug' }, false, { level: 'info', modules: { storage: 'debug' }, format: 'json' }],
+    [{ LOG_LEVEL: 'storage=TRACE, oauth2=warn' }, false, { modules: { storage: 'trace', oauth2: 'warn' }, format: 'json' }],
+    [{ LOG_FILE: '/var/log/app.log' }, false, { format: 'json', file: '/var/log/app.log' }],
+    [{ LOG_DIR: '/var/log/app', LOG_STDOUT: 'true' }, false, { format: 'json', logDir: '/var/log/app', stdout: true }],
+    [{ LOG_ROTATE: 'daily', LOG_MAX_SIZE: '50M', LOG_KEEP: '3' }, false, { format: 'json', rotate: { daily: true, maxSize: 50 * 1024 * 1024, keep: 3 } }],
+    [{ LOG_MAX_SIZE: '512k' }, false, { format: 'json', rotate: { maxSize: 512 * 1024 } }],
+    [{ LOG_ROTATE: 'none', LOG_MAX_SIZE: '1048576' }, false, { format: 'json', rotate: { daily: false, maxSize: 1048576 } }],
   ])('%j (isTTY %s) gives %j', (env, isTTY, expected) => {
     expect(logConfigFromEnv(env, isTTY)).toEqual(expected);
   });
@@ -25,6 +32,8 @@ describe('logConfigFromEnv', () => {
   it.each([
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOG_FORMAT', { LOG_FORMAT: 'xml' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'info,storage=loud' }],
+    ['LOG_ROTATE', { LOG_ROTATE: 'hourly' }],
   ])('an invalid %s throws LogConfigError naming the variable', (name, env) => {
     let error: unknown;
     try {
@@ -35,6 +44,23 @@ describe('logConfigFromEnv', () => {
     expect(error).toBeInstanceOf(LogConfigError);
     expect(error).toMatchObject({ code: 'E_LOG_CONFIG', setting: name, status: 500, expose: false });
     expect((error as Error).message).toMatch(new RegExp(`^${name} must be one of `));
+  });
+
+  it.each([
+    ['LOG_LEVEL', { LOG_LEVEL: 'info,debug' }, /more than one default level/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'info,st orage=debug' }, /invalid module name/],
+    ['LOG_MAX_SIZE', { LOG_MAX_SIZE: 'big' }, /must be a size/],
+    ['LOG_MAX_SIZE', { LOG_MAX_SIZE: '0' }, /must be a size/],
+    ['LOG_KEEP', { LOG_KEEP: '-1' }, /whole number/],
+    ['LOG_STDOUT', { LOG_STDOUT: 'maybe' }, /true or false/],
+  ])('%s %j is refused: %s', (setting, env, message) => {
+    expect(() => logConfigFromEnv(env, false)).toThrow(expect.objectContaining({ code: 'E_LOG_CONFIG', setting, message: expect.stringMatching(message) }));
+  });
+
+  it('LogConfig.fromEnv() is logConfigFromEnv', () => {
+    expect(LogConfig.fromEnv({ LOG_LEVEL: 'info,storage=debug', LOG_FORMAT: 'compact' }, false)).toEqual({
+      level: 'info', modules: { storage: 'debug' }, format: 'compact',
+    });
   });
 
   it('bounds and escapes the bad value it quotes', () => {
@@ -59,6 +85,12 @@ describe('createLogger validates its config', () => {
     ['destination', { destination: 'stdout' }],
     ['destination', { destination: -1 }],
     ['redact', { redact: 'password' }],
+    ['modules.storage', { modules: { storage: 'loud' } }],
+    ['destination', { destination: 1, file: '/tmp/x.log' }],
+    ['file', { file: '/tmp/x.log', logDir: '/tmp' }],
+    ['fileName', { logDir: '/tmp', fileName: '../escape.log' }],
+    ['rotate.maxSize', { file: '/tmp/x.log', rotate: { maxSize: 0 } }],
+    ['rotate.keep', { file: '/tmp/x.log', rotate: { keep: 1.5 } }],
   ])('a bad %s throws LogConfigError', (setting, config) => {
     expect(() => createLogger(config as never)).toThrow(expect.objectContaining({ code: 'E_LOG_CONFIG', setting }));
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/create-logger.js';
+import { logConfigFromEnv } from '../src/config.js';
 import { createRedactor } from '../src/redact.js';
 import { DEFAULT_REDACT_KEYS } from '../src/redact-keys.js';
 import { capture } from './helpers.js';
@@ -128,6 +129,25 @@ describe('redaction by key name, on by default', () => {
     createLogger({ destination: out.stream }).info({ deep }, 'deep');
     expect(out.text()).toContain('"[Truncated]"');
     expect(out.text()).not.toContain('bottom');
+  });
+});
+
+describe('redaction configuration', () => {
+  it.each(['req.headers.authorization', 'users[*].password', '*.secret', 'a b', ''])(
+    'a path or pattern the key-name walk cannot honour (%j) is a LogConfigError at creation, not a silent leak',
+    (path) => {
+      expect(() => createLogger({ redact: [path] })).toThrow(expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'redact' }));
+    },
+  );
+
+  it('LOG_REDACT goes through the same check', () => {
+    expect(() => createLogger(logConfigFromEnv({ LOG_REDACT: 'ssn,user.pin' }, false))).toThrow(
+      expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'redact' }),
+    );
+  });
+
+  it('an added key is censored at any depth, like the defaults', () => {
+    expect(logOnce({ a: { b: { c: { ssn: '078-05-1120' } } } }, { redact: ['ssn'] }).a).toEqual({ b: { c: { ssn: '[REDACTED]' } } });
   });
 });
 

@@ -28,6 +28,12 @@ export class FormatStream {
     return out === '' ? true : this.#target.write(out);
   }
 
+  /** pino calls this after a `fatal` line; passed on so the formats flush like JSON does. */
+  flushSync(): void {
+    const target = this.#target as { flushSync?: () => void };
+    if (typeof target.flushSync === 'function') target.flushSync();
+  }
+
   flush(cb: (err?: Error | null) => void): void {
     flushStream(this.#target).then(() => cb(), cb);
   }
