@@ -60,6 +60,28 @@ describe('pretty format: [HH:MM:SS.mmm] LEVEL (request_id) msg key=value ...', (
   });
 });
 
+describe('pretty format with modules and traces', () => {
+  it('puts the module after the level and the trace ids last', () => {
+    const out = capture();
+    const context = new RequestContext();
+    const logger = createLogger({ destination: out.stream, format: 'pretty', now: () => FIXED, context });
+    context.run({ request_id: 'r-1', trace_id: 't'.repeat(32), span_id: 's'.repeat(16) }, () =>
+      logger.child({ module: 'storage' }).info({ key: 'a.txt' }, 'stored'),
+    );
+    expect(out.lines()).toEqual([`[03:04:05.067] INFO  storage: (r-1) stored key=a.txt trace_id=${'t'.repeat(32)} span_id=${'s'.repeat(16)}`]);
+  });
+
+  it('on a terminal: the level, module, request id and keys are coloured; a hostile module name stays escaped', () => {
+    const out = capture({ isTTY: true });
+    const logger = createLogger({ destination: out.stream, format: 'pretty', now: () => FIXED });
+    logger.child({ module: 'x\u001b]0;pwned\u0007' }).warn({ n: 1 }, 'careful');
+    const [line] = out.lines();
+    expect(line).toBe(
+      '\u001b[90m[03:04:05.067]\u001b[0m \u001b[33mWARN \u001b[0m \u001b[35mx\\u001b]0;pwned\\u0007:\u001b[0m careful \u001b[90mn=\u001b[0m1',
+    );
+  });
+});
+
 describe('a line with only time and level', () => {
   it.each([
     ['compact', '03:04:05.067 INFO'],

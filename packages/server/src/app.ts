@@ -10,6 +10,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { filesRoutes } from './routes/files.js';
 import { signedFilesRoutes } from './routes/signed-files.js';
 import { healthRoutes } from './routes/health.js';
+import { adminRoutes } from './routes/admin.js';
 
 // Resolved from fastify itself: these are its dependencies, not ours.
 const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
@@ -53,5 +54,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     minUploadRateWindowMs: config.minUploadRateWindowMs,
   }));
   await app.register(signedFilesRoutes(disk));
+  if (config.adminToken !== undefined) await app.register(adminRoutes({ logging: runtime.logging, token: config.adminToken }));
   return app;
 }

@@ -22,6 +22,8 @@ export interface ServerConfig {
   /** A connection with no traffic for this long is closed. */
   idleTimeoutMs: number;
   scopes: string[];
+  /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
+  adminToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -58,7 +60,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
     idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
+    ...adminToken(env.ADMIN_TOKEN),
   };
+}
+
+function adminToken(raw: string | undefined): { adminToken?: string } {
+  if (raw === undefined || raw === '') return {};
+  // A token an operator could guess would open the admin endpoints to anyone: require length.
+  if (!/^[\x21-\x7e]{32,512}$/.test(raw)) throw new ConfigError('ADMIN_TOKEN must be 32 to 512 printable characters without spaces (e.g. `openssl rand -hex 32`)');
+  return { adminToken: raw };
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger, logConfigFromEnv, flushLogger, RequestContext, type Logger, type LogConfig } from '@tsforge/logging';
+import { initLogging, logConfigFromEnv, type Logger, type LogConfig, type Logging, type RequestContext } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
 import { Disk, LocalDriver, UrlSigner } from '@tsforge/storage';
 import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
@@ -10,6 +10,8 @@ import { ServerSecret } from './server-secret.js';
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
   config: ServerConfig;
+  /** Levels, flush, module loggers; `logger` and `context` are its root logger and request context. */
+  logging: Logging;
   logger: Logger;
   context: RequestContext;
   metrics: Metrics;
@@ -43,8 +45,8 @@ export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void
 }
 
 export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Runtime {
-  const context = new RequestContext();
-  const logger = createLogger({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, context, base: { service: 'tsforge' } });
+  const logging = initLogging({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, base: { service: 'tsforge' } });
+  const { logger, context } = logging;
   const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
   const disk = new Disk(new LocalDriver({ root: join(config.dataDir, 'storage') }), {
     signer: new UrlSigner({ secret: secret.derive('storage-signed-urls') }),
@@ -54,11 +56,11 @@ export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
-    config, logger, context, metrics, httpMetrics, store, oauth, disk,
+    config, logging, logger, context, metrics, httpMetrics, store, oauth, disk,
     async close() {
       metrics.close();
       await store.close();
-      await flushLogger(logger);
+      await logging.flush();
     },
   };
 }

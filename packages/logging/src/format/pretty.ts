@@ -1,6 +1,6 @@
 import { escapeControlChars } from '../escape.js';
 import type { LineFormatter } from './format-stream.js';
-import { clockTime, isSerializedError, levelName, renderKey, renderMessage, renderValue, STANDARD_KEYS, type LogRecord } from './render.js';
+import { clockTime, isSerializedError, levelName, renderKey, renderMessage, renderString, renderValue, STANDARD_KEYS, type LogRecord } from './render.js';
 
 export interface PrettyOptions {
   colorize: boolean;
@@ -17,9 +17,13 @@ const LEVEL_COLOURS: Record<string, string> = {
 const DIM = '90';
 const CYAN = '36';
 const RED = '31';
+const MAGENTA = '35';
+// Trace fields are for correlating across services, not for reading: shown last and dimmed.
+const TRACE_KEYS = new Set(['trace_id', 'span_id', 'parent_span_id']);
 
 /**
- * `[HH:MM:SS.mmm] LEVEL (request_id) msg key=value ... err=<stack> caused by <stack>`.
+ * `[HH:MM:SS.mmm] LEVEL module: (request_id) msg key=value ... err=<stack> caused by <stack>`,
+ * trace ids last.
  * Still one line per call: stack traces keep their line breaks as visible `\n`. Colour codes are
  * added after escaping, so they are the only escape sequences on the line.
  */
@@ -47,18 +51,21 @@ export function prettyFormatter(options: PrettyOptions): LineFormatter {
   return (record) => {
     const level = levelName(record.level);
     const parts = [paint(DIM, `[${clockTime(record.time)}]`), ''];
+    if (typeof record.module === 'string') parts.push(paint(MAGENTA, `${renderString(record.module)}:`));
     const requestId = record.request_id;
     if (requestId !== undefined) parts.push(paint(CYAN, `(${renderValue(requestId)})`));
     const msg = renderMessage(record.msg);
     if (msg !== '') parts.push(msg);
     const errors: string[] = [];
+    const trace: string[] = [];
     for (const key of Object.keys(record)) {
-      if (STANDARD_KEYS.has(key) || key === 'request_id') continue;
+      if (STANDARD_KEYS.has(key) || key === 'request_id' || (key === 'module' && typeof record.module === 'string')) continue;
       const value = record[key];
-      if (isSerializedError(value)) errors.push(`${paint(DIM, `${renderKey(key)}=`)}${paint(RED, renderError(value))}`);
+      if (TRACE_KEYS.has(key)) trace.push(paint(DIM, `${renderKey(key)}=${renderValue(value)}`));
+      else if (isSerializedError(value)) errors.push(`${paint(DIM, `${renderKey(key)}=`)}${paint(RED, renderError(value))}`);
       else parts.push(`${paint(DIM, `${renderKey(key)}=`)}${renderValue(value)}`);
     }
-    parts.push(...errors);
+    parts.push(...errors, ...trace);
     // Levels are padded to one width so messages align, unless nothing follows.
     const label = level.toUpperCase();
     parts[1] = paint(LEVEL_COLOURS[level] ?? '0', parts.length > 2 ? label.padEnd(5) : label);

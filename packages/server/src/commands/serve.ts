@@ -58,6 +58,7 @@ export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
   };
   process.once('uncaughtException', crash);
   process.once('unhandledRejection', crash);
+  process.on('SIGUSR2', cycleLogLevel(server.runtime));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // A second signal while draining means "now".
@@ -71,6 +72,22 @@ export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
       );
     });
   }
+}
+
+/**
+ * SIGUSR2 steps the log level through the configured one (`LOG_LEVEL`), then `debug`, then
+ * `trace`, then back: `kill -USR2 <pid>` once for debug, twice for trace, three times to return.
+ * Module levels from `LOG_LEVEL` apply only in the configured step. Each change is logged.
+ */
+function cycleLogLevel({ logging }: Runtime): () => void {
+  const steps = [logging.levels.toString(), 'debug', 'trace'];
+  let step = 0;
+  return () => {
+    const from = logging.levels.toString();
+    step = (step + 1) % steps.length;
+    logging.setLevel(steps[step] as string);
+    logging.logger.warn({ from, to: logging.levels.toString(), via: 'SIGUSR2' }, 'log level changed');
+  };
 }
 
 function freePort(host: string): Promise<number> {

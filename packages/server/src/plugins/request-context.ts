@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RequestId, type Logger, type RequestContext } from '@tsforge/logging';
+import { requestFields, type Logger, type RequestContext, type SpanFields } from '@tsforge/logging';
 
 /** Told of every finished exchange, with the status it is recorded with and its duration. */
 export type CompletionListener = (request: FastifyRequest, status: number, seconds: number) => void;
@@ -14,13 +14,16 @@ export interface RequestContextOptions {
 }
 
 /**
- * Gives every request an id (a sane incoming `X-Request-Id`, else a fresh one), runs the rest of
- * its handling inside the logging context so any line written for it carries `request_id`, echoes
+ * Gives every request an id (a sane incoming `X-Request-Id`, else a fresh one) and a span of a
+ * trace (a valid incoming W3C `traceparent`, else a new trace), runs the rest of its handling
+ * inside the logging context so any line written for it carries `request_id`, `trace_id` and
+ * `span_id`, echoes
  * the id, and when the response is over writes one access-log line and tells `onCompleted`.
  */
 export function installRequestContext(app: FastifyInstance, { logger, context, inFlight, onCompleted }: RequestContextOptions): void {
   app.addHook('onRequest', (request, reply, done) => {
-    const requestId = RequestId.from(request.headers['x-request-id']);
+    const fields = requestFields(request.headers);
+    const requestId = fields.request_id;
     request.requestId = requestId;
     request.startedAt = performance.now();
     reply.header('x-request-id', requestId);
@@ -34,10 +37,10 @@ export function installRequestContext(app: FastifyInstance, { logger, context, i
       inFlight.delete(socket);
       const status = recordedStatus(request, reply);
       const seconds = (performance.now() - request.startedAt) / 1000;
-      logCompletion(logger, request, status, seconds, !reply.raw.writableFinished);
+      logCompletion(logger, request, fields, status, seconds, !reply.raw.writableFinished);
       onCompleted(request, status, seconds);
     });
-    context.run({ request_id: requestId }, done);
+    context.run(fields, done);
   });
 
   // A response sent before the request body was read (a 401 for an anonymous upload, a 413 by
@@ -64,9 +67,12 @@ function recordedStatus(request: FastifyRequest, reply: FastifyReply): number {
 
 const CLIENT_CLOSED_REQUEST = 499;
 
-function logCompletion(logger: Logger, request: FastifyRequest, status: number, seconds: number, aborted: boolean): void {
+function logCompletion(logger: Logger, request: FastifyRequest, fields: SpanFields, status: number, seconds: number, aborted: boolean): void {
+  // 'close' fires outside the request's context: its fields are written explicitly.
   const line = {
     request_id: request.requestId,
+    trace_id: fields.trace_id,
+    span_id: fields.span_id,
     method: request.method,
     route: request.routeOptions.url ?? null,
     // The path only: a query string may hold a signed URL's signature.

@@ -1,0 +1,60 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LogConfigError, type Logging } from '@tsforge/logging';
+import { sendError } from '../plugins/errors.js';
+
+export interface AdminOptions {
+  logging: Logging;
+  /** `ADMIN_TOKEN`: the bearer token an operator presents. */
+  token: string;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * Operator endpoints, registered only when `ADMIN_TOKEN` is set:
+ * - `GET /admin/log-level` → `{"level":"info,storage=debug"}`
+ * - `PUT /admin/log-level` with `{"level":"debug"}` or `{"level":"info,storage=trace"}` changes
+ *   the level of every logger at once, existing module loggers included, until the next change
+ *   or restart. Same syntax as `LOG_LEVEL`.
+ * Both need `Authorization: Bearer <ADMIN_TOKEN>` (RFC 6750 §2.1); anything else is a 401 with
+ * `WWW-Authenticate: Bearer` (§3). The token is compared as SHA-256 digests with
+ * `timingSafeEqual`, so neither its content nor its length leaks through timing.
+ */
+export function adminRoutes({ logging, token }: AdminOptions) {
+  const expected = digest(token);
+
+  function authorized(request: FastifyRequest): boolean {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer +([\x21-\x7e]+) *$/i.exec(header) : null;
+    return match !== null && timingSafeEqual(digest(match[1] as string), expected);
+  }
+
+  function refuse(reply: FastifyReply): FastifyReply {
+    reply.header('www-authenticate', 'Bearer realm="tsforge-admin"');
+    return sendError(reply, 401, 'invalid_token', 'a valid admin bearer token is required');
+  }
+
+  return async function routes(app: FastifyInstance) {
+    app.get('/admin/log-level', async (request, reply) => {
+      if (!authorized(request)) return refuse(reply);
+      return reply.header('cache-control', 'no-store').send({ level: logging.levels.toString() });
+    });
+
+    app.put('/admin/log-level', async (request, reply) => {
+      if (!authorized(request)) return refuse(reply);
+      const level = (request.body as { level?: unknown } | undefined)?.level;
+      if (typeof level !== 'string') return sendError(reply, 400, 'invalid_request', 'the body must be JSON {"level": "<LOG_LEVEL syntax>"}');
+      const before = logging.levels.toString();
+      try {
+        logging.setLevel(level);
+      } catch (err) {
+        if (err instanceof LogConfigError) return sendError(reply, 400, 'invalid_request', err.message);
+        throw err;
+      }
+      const after = logging.levels.toString();
+      logging.logger.warn({ from: before, to: after, via: 'admin' }, 'log level changed');
+      return reply.header('cache-control', 'no-store').send({ level: after });
+    });
+  };
+}
