@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/create-logger.js';
+import { initLogging } from '../src/logging.js';
 import { flushLogger } from '../src/flush.js';
 import type { LogFormat } from '../src/levels.js';
 import { capture, readLines, splitLines, tempDir } from './helpers.js';
@@ -155,5 +156,30 @@ describe('flushLogger', () => {
     out.stream.end();
     await flushLogger(logger);
     expect(out.lines()).toHaveLength(1);
+  });
+});
+
+describe('a failing destination never throws into the code that logs', () => {
+  it('a full disk (/dev/full, ENOSPC): the batch is dropped and one process warning says so', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const logging = initLogging({ destination: fd });
+      for (let round = 0; round < 3; round++) {
+        logging.logger.info({ round }, 'lost');
+        expect(() => logging.flushSync()).not.toThrow();
+      }
+      await logging.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => [w.name, (w as NodeJS.ErrnoException).code, w.message])).toEqual([
+        ['Warning', 'TSFORGE_LOG_WRITE_FAILED', expect.stringMatching(/^log lines dropped: ENOSPC/)],
+      ]);
+      logging.close();
+    } finally {
+      process.off('warning', onWarning);
+      closeSync(fd);
+    }
   });
 });

@@ -38,8 +38,14 @@ Environment:
   TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
   TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
   TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
-  LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
-  LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)`;
+  LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info), with
+                               per-module levels: info,storage=debug
+  LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)
+  LOG_FILE / LOG_DIR           also write to this file / to DIR/app.log, rotated daily
+  LOG_STDOUT                   with LOG_FILE or LOG_DIR, keep writing to stdout too (default false)
+  LOG_ROTATE, LOG_MAX_SIZE, LOG_KEEP  daily|none, e.g. 50M, rotated files kept (default 7)
+  ADMIN_TOKEN                  enables PUT /admin/log-level for this bearer token (32+ chars)
+Signals: SIGTERM/SIGINT drain and stop; SIGUSR2 steps the log level configured → debug → trace.`;
 
 const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE };
 

@@ -60,23 +60,34 @@ export class BatchedSink {
     return true;
   }
 
-  /** Writes the pending batch now. */
+  /**
+   * Writes the pending batch now. A failing destination never throws into the code that logs:
+   * the batch is dropped and the first failure of each kind is reported once as a process
+   * warning (on stderr). A reader that went away (EPIPE, as with `| head`) is not an error.
+   */
   flushSync(): void {
     if (this.#pending === '') return;
     const batch = this.#pending;
     this.#pending = '';
-    this.#target.writeBatch(this.#encode(batch));
+    try {
+      this.#target.writeBatch(this.#encode(batch));
+    } catch (err) {
+      this.#dropped(err);
+    }
+  }
+
+  #warned = new Set<string>();
+
+  #dropped(err: unknown): void {
+    const code = String((err as NodeJS.ErrnoException).code ?? 'unknown');
+    if (code === 'EPIPE' || this.#warned.has(code)) return;
+    this.#warned.add(code);
+    process.emitWarning(`log lines dropped: ${(err as Error).message}`, { code: 'TSFORGE_LOG_WRITE_FAILED' });
   }
 
   /** pino's `logger.flush(cb)` and `flushLogger()` land here. */
   flush(cb?: (err?: Error | null) => void): void {
-    try {
-      this.flushSync();
-    } catch (err) {
-      if (cb) cb(err as Error);
-      else throw err;
-      return;
-    }
+    this.flushSync();
     cb?.(null);
   }
 

@@ -1,8 +1,7 @@
-import { closeSync } from 'node:fs';
 import type { BatchTarget } from './batched-sink.js';
 import { writeFully } from './fd-writer.js';
 
-/** An open descriptor (stdout, or one the application opened). Closing leaves 0, 1 and 2 open. */
+/** An open descriptor (stdout, or one the application opened and still owns: it is never closed here). */
 export class FdTarget implements BatchTarget {
   readonly #fd: number;
 
@@ -14,7 +13,5 @@ export class FdTarget implements BatchTarget {
     writeFully(this.#fd, data);
   }
 
-  close(): void {
-    if (this.#fd > 2) closeSync(this.#fd);
-  }
+  close(): void {}
 }
