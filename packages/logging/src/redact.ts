@@ -62,8 +62,15 @@ export function createRedactor(extraKeys: readonly string[] = []): Redactor {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
       const item = object[key];
-      const next =
-        item !== undefined && classify(key) === KeyKind.Secret ? REDACTED : walk(item, key, depth + 1, ancestors);
+      // Primitives are settled here, with the key classified once: most fields of a log line are
+      // strings and numbers, and this saves a call into walk() for each.
+      let next: unknown = item;
+      if (item !== undefined) {
+        const kind = classify(key);
+        if (kind === KeyKind.Secret) next = REDACTED;
+        else if (typeof item === 'string') next = kind === KeyKind.Url ? redactUrlQuery(item, classify) : item;
+        else if (typeof item === 'object' && item !== null) next = walk(item, key, depth + 1, ancestors);
+      }
       if (copy === undefined && !Object.is(next, item)) {
         copy = {};
         for (let j = 0; j < i; j++) assign(copy, keys[j] as string, object[keys[j] as string]);
