@@ -17,12 +17,19 @@ export interface FlushOnExit {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-const live = new Set<FlushOnExit>();
+// Weak, so a logger the application dropped is not kept alive by its exit hook. Nothing is lost
+// by that: a sink with a pending batch is still referenced by the setImmediate that will write it.
+const live = new Set<WeakRef<FlushOnExit>>();
+const collected = new FinalizationRegistry<WeakRef<FlushOnExit>>((ref) => forget(ref));
+
+function forget(ref: WeakRef<FlushOnExit>): void {
+  if (live.delete(ref) && live.size === 0) uninstall();
+}
 
 function flushAll(): void {
-  for (const sink of live) {
+  for (const ref of live) {
     try {
-      sink.flushSync();
+      ref.deref()?.flushSync();
     } catch {
       // A failing disk must not stop the others from being flushed, nor the process from ending.
     }
@@ -51,8 +58,11 @@ function uninstall(): void {
 
 export function flushOnExit(sink: FlushOnExit): () => void {
   if (live.size === 0) install();
-  live.add(sink);
+  const ref = new WeakRef(sink);
+  live.add(ref);
+  collected.register(sink, ref, ref);
   return () => {
-    if (live.delete(sink) && live.size === 0) uninstall();
+    collected.unregister(ref);
+    forget(ref);
   };
 }
