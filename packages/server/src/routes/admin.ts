@@ -36,13 +36,16 @@ export function adminRoutes({ logging, token }: AdminOptions) {
   }
 
   return async function routes(app: FastifyInstance) {
-    app.get('/admin/log-level', async (request, reply) => {
+    // Before the body is read: an anonymous caller gets its 401 without the server parsing anything.
+    app.addHook('onRequest', async (request, reply) => {
       if (!authorized(request)) return refuse(reply);
+    });
+
+    app.get('/admin/log-level', async (_request, reply) => {
       return reply.header('cache-control', 'no-store').send({ level: logging.levels.toString() });
     });
 
     app.put('/admin/log-level', async (request, reply) => {
-      if (!authorized(request)) return refuse(reply);
       const level = (request.body as { level?: unknown } | undefined)?.level;
       if (typeof level !== 'string') return sendError(reply, 400, 'invalid_request', 'the body must be JSON {"level": "<LOG_LEVEL syntax>"}');
       const before = logging.levels.toString();
