@@ -13,6 +13,9 @@ import { passThroughSerializedError } from './serialize-error.js';
 
 export type Logger = import('pino').Logger;
 
+// https://no-color.org: honoured even when the config did not come from `logConfigFromEnv`.
+const noColor = (): boolean => (process.env.NO_COLOR ?? '') !== '';
+
 const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 // pino's default merge is `Object.assign(mixinResult, callFields)`, which would write into the
@@ -54,7 +57,7 @@ export function buildLogger(config: LogConfig, { stream, isTTY, escapesJsonLines
       ? stream
       : new FormatStream(
           stream,
-          format === 'pretty' ? prettyFormatter({ colorize: config.colorize ?? isTTY }) : compactFormatter(),
+          format === 'pretty' ? prettyFormatter({ colorize: config.colorize ?? (isTTY && !noColor()) }) : compactFormatter(),
         );
 
   const logger = pino(

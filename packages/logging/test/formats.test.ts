@@ -82,6 +82,34 @@ describe('pretty format with modules and traces', () => {
   });
 });
 
+describe('colour rules', () => {
+  it('NO_COLOR in the environment turns colour off on a terminal, unless colorize is given', () => {
+    const saved = process.env.NO_COLOR;
+    process.env.NO_COLOR = '1';
+    try {
+      const tty = capture({ isTTY: true });
+      createLogger({ destination: tty.stream, format: 'pretty', now: () => FIXED }).info('plain');
+      expect(tty.lines()).toEqual(['[03:04:05.067] INFO  plain']);
+      const forced = capture({ isTTY: true });
+      createLogger({ destination: forced.stream, format: 'pretty', now: () => FIXED, colorize: true }).info('x');
+      expect(forced.text()).toContain('\u001b[');
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+  });
+});
+
+describe('requestId: false', () => {
+  it('leaves the request fields off the lines', () => {
+    const out = capture();
+    const context = new RequestContext();
+    const logger = createLogger({ destination: out.stream, context, requestId: false });
+    context.run({ request_id: 'r-1' }, () => logger.info('m'));
+    expect(out.records()[0]?.request_id).toBeUndefined();
+  });
+});
+
 describe('a line with only time and level', () => {
   it.each([
     ['compact', '03:04:05.067 INFO'],
