@@ -5,7 +5,8 @@ import { encodeJsonBatch } from './escape.js';
 import type { LogFormat } from './levels.js';
 import { BatchedSink, type BatchTarget } from './sink/batched-sink.js';
 import { FdTarget } from './sink/fd-target.js';
-import { RotatingFile } from './sink/rotating-file.js';
+import { RotatingFile, type RotatingFileOptions } from './sink/rotating-file.js';
+import { LogConfigError } from './errors.js';
 
 export type LineSink = NodeJS.WritableStream;
 
@@ -36,11 +37,21 @@ class Targets implements BatchTarget {
 
 function fileTarget(config: LogConfig): RotatingFile | undefined {
   const now = config.now === undefined ? {} : { now: config.now };
-  if (config.file !== undefined) return new RotatingFile({ ...config.rotate, ...now, path: config.file });
+  if (config.file !== undefined) return openFile('file', { ...config.rotate, ...now, path: config.file });
   if (config.logDir !== undefined) {
-    return new RotatingFile({ daily: true, keep: 7, ...config.rotate, ...now, path: join(config.logDir, config.fileName ?? 'app.log') });
+    return openFile('logDir', { daily: true, keep: 7, ...config.rotate, ...now, path: join(config.logDir, config.fileName ?? 'app.log') });
   }
   return undefined;
+}
+
+/** A log file that cannot be opened is a configuration error at startup, naming the path and why. */
+function openFile(setting: string, options: RotatingFileOptions): RotatingFile {
+  try {
+    return new RotatingFile(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new LogConfigError(`cannot open the log file ${JSON.stringify(options.path)} (${code})`, { setting, cause: err });
+  }
 }
 
 function batched(target: BatchTarget, isTTY: boolean, format: LogFormat | undefined): Destination {

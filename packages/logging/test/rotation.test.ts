@@ -36,6 +36,17 @@ describe('file output', () => {
   });
 });
 
+describe('a log file that cannot be opened', () => {
+  it('is a LogConfigError at startup naming the setting, the path and the reason', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    expect(() => initLogging({ file: join(dir, 'not-a-dir', 'app.log') })).toThrow(
+      expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'file', message: expect.stringMatching(/^cannot open the log file ".+app\.log" \((EEXIST|ENOTDIR)\)$/) }),
+    );
+    expect(() => initLogging({ logDir: join(dir, 'not-a-dir') })).toThrow(expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'logDir' }));
+  });
+});
+
 describe('rotation by size', () => {
   it('moves the file aside before it would pass maxSize; no line is split or lost', () => {
     const dir = tempDir();
