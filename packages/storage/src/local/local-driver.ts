@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
+import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
@@ -37,6 +37,8 @@ const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: 
  * files. Nothing is followed out of the root: see `Jail`.
  */
 export class LocalDriver implements StorageDriver {
+  /** Files on disk have no per-file visibility: serve public ones through `Disk.url` and your own route. */
+  readonly capabilities: DriverCapabilities = { visibility: false };
   readonly #data: Jail;
   readonly #meta: Jail;
   readonly #fileMode: number;
@@ -132,7 +134,7 @@ export class LocalDriver implements StorageDriver {
     }
   }
 
-  async getStream(key: string): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
+  async getStream(key: string, range?: ByteRange): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
     const segments = this.#segments(key, false);
     const target = join(this.#data.base, ...segments);
     let fd: number | undefined;
@@ -143,6 +145,9 @@ export class LocalDriver implements StorageDriver {
       const stat = await fstatFd(fd);
       if (!stat.isFile()) throw notFound();
       const fileStat = toFileStat(key, stat, await this.#readSidecar(segments, stat));
+      const start = range?.start ?? 0;
+      const end = range ? range.end : stat.size - 1;
+      if (range && end >= stat.size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', 'the file is shorter than the range');
       let stream: NodeJS.ReadableStream;
       if (stat.size === 0) {
         await closeFd(fd);
@@ -150,7 +155,7 @@ export class LocalDriver implements StorageDriver {
       } else {
         // Bounded by the size just read: the stream ends with its last byte instead of one more
         // read to find EOF, so a response ends the moment its body is written. It closes the fd.
-        stream = createReadStream(target, { fd, start: 0, end: stat.size - 1 });
+        stream = createReadStream(target, { fd, start, end });
       }
       fd = undefined;
       return { stat: fileStat, stream };
