@@ -179,12 +179,24 @@ export class Disk {
       result.failed.push(...failed);
       result.deleted += keys.length - failed.length;
     };
-    for await (const stat of this.list(p)) {
-      batch.push(stat.key);
+    for await (const key of this.#keys(p)) {
+      batch.push(key);
       if (batch.length === DELETE_BATCH) await flush();
     }
     if (batch.length) await flush();
     return result;
+  }
+
+  async *#keys(prefix: string): AsyncIterable<string> {
+    if (!this.#driver.listKeys) {
+      for await (const stat of this.list(prefix)) yield stat.key;
+      return;
+    }
+    try {
+      yield* this.#driver.listKeys(prefix);
+    } catch (err) {
+      throw wrap(err, 'list', prefix);
+    }
   }
 
   async #deleteBatch(keys: string[]): Promise<{ key: string; reason: string }[]> {

@@ -78,6 +78,8 @@ export interface StorageDriver {
   delete(key: string): Promise<void>;
   /** Every key starting with `prefix` (a plain string prefix, '' = all), in UTF-8 byte order of the key. */
   list(prefix: string, options?: ListOptions): AsyncIterable<FileStat>;
+  /** Keys only, where that is cheaper than `list` (S3 lists without content types). */
+  listKeys?(prefix: string): AsyncIterable<string>;
   /** Server-side copy; `E_NOT_FOUND` when `from` is missing. */
   copy?(from: string, to: string): Promise<FileStat>;
   /** Deletes up to 1000 keys at once; returns the keys that could not be deleted. */

@@ -16,7 +16,7 @@ import type {
 import { MAX_PRESIGN_EXPIRES_IN, clientConfig, resolveS3Options, type ResolvedS3Options, type S3DriverOptions } from './s3-config.js';
 import { mapS3Error } from './s3-errors.js';
 
-const HEAD_CONCURRENCY = 16;
+const HEAD_CONCURRENCY = 32;
 
 /**
  * Files in one bucket of AWS S3 or any S3-compatible store (MinIO, R2, Swift's s3api, ...), on
@@ -109,6 +109,25 @@ export class S3Driver implements StorageDriver {
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<FileStat> {
+    for await (const keys of this.#pages(prefix, options.startAfter)) {
+      // A listing has no content types; HEAD each key (a few at a time) so every driver yields
+      // the same FileStat. Use listKeys where the type does not matter.
+      // A batch at a time, so a consumer that stops early (one page) does not pay for the rest.
+      for (let i = 0; i < keys.length; i += HEAD_CONCURRENCY) {
+        const batch = keys.slice(i, i + HEAD_CONCURRENCY);
+        for (const stat of await Promise.all(batch.map((key) => this.stat(key).catch(skipMissing)))) {
+          if (stat) yield stat;
+        }
+      }
+    }
+  }
+
+  async *listKeys(prefix: string): AsyncIterable<string> {
+    for await (const keys of this.#pages(prefix, undefined)) yield* keys;
+  }
+
+  /** ListObjectsV2 pages (at most 1000 keys each), following continuation tokens to the end. */
+  async *#pages(prefix: string, startAfter: string | undefined): AsyncIterable<string[]> {
     let token: string | undefined;
     do {
       let page;
@@ -116,16 +135,12 @@ export class S3Driver implements StorageDriver {
         page = await this.#client.send(new ListObjectsV2Command({
           Bucket: this.#o.bucket,
           Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : options.startAfter ? { StartAfter: options.startAfter } : {}),
+          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
         }));
       } catch (err) {
         throw mapS3Error(err);
       }
-      const keys = (page.Contents ?? []).map((object) => object.Key!).filter((key) => key !== undefined);
-      // A listing has no content types; HEAD each key (a few at a time) so every driver yields the same FileStat.
-      for (const stat of await mapLimit(keys, HEAD_CONCURRENCY, (key) => this.stat(key).catch(skipMissing))) {
-        if (stat) yield stat;
-      }
+      yield (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
@@ -233,15 +248,3 @@ function skipMissing(err: unknown): undefined {
   throw err;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
