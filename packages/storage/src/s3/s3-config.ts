@@ -28,6 +28,8 @@ export interface S3DriverOptions {
   partSize?: number;
   /** Parts uploaded at once; default 4. */
   queueSize?: number;
+  /** Milliseconds since the epoch, the signing time of presigned URLs; defaults to `Date.now`. */
+  clock?: () => number;
 }
 
 export const MAX_PRESIGN_EXPIRES_IN = 604_800; // SigV4 query auth: X-Amz-Expires at most 7 days
@@ -45,6 +47,7 @@ export interface ResolvedS3Options {
   partSize: number;
   queueSize: number;
   credentials: S3DriverOptions['credentials'];
+  clock: () => number;
 }
 
 /** Checks the options once, up front: a bad one is `E_MISCONFIGURED` naming it, not a failed request later. */
@@ -69,7 +72,7 @@ export function resolveS3Options(options: S3DriverOptions): ResolvedS3Options {
   const publicUrlBase = options.publicUrlBase === undefined ? undefined : checkEndpoint('publicUrlBase', options.publicUrlBase);
   return {
     bucket: options.bucket, region, endpoint, publicEndpoint, forcePathStyle, credentials,
-    acl: options.acl ?? false, publicUrlBase, partSize, queueSize,
+    acl: options.acl ?? false, publicUrlBase, partSize, queueSize, clock: options.clock ?? Date.now,
   };
 }
 

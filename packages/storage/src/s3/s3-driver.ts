@@ -200,6 +200,7 @@ export class S3Driver implements StorageDriver {
     // upload with another type is refused by the store (403).
     const url = await getSignedUrl(this.#presigner, command, {
       expiresIn: request.expiresIn,
+      signingDate: new Date(this.#o.clock()),
       ...(headers['content-type'] ? { signableHeaders: new Set(['content-type']) } : {}),
     });
     return { url, headers };
