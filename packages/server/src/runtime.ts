@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { createLogger, logConfigFromEnv, flushLogger, RequestContext, type Logger, type LogConfig } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
-import { Disk, LocalDriver, UrlSigner } from '@tsforge/storage';
+import { Disk, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
 import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
-import type { ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
@@ -25,6 +25,8 @@ export const DATABASE_FILE = 'tsforge.db';
 export interface RuntimeOptions {
   log?: LogConfig;
   env?: NodeJS.ProcessEnv;
+  /** Told the bytes each upload stored and each download sent. */
+  storageMetrics?: StorageMetrics;
 }
 
 /** The OAuth2 half alone: what the CLI's client commands need, without HTTP, metrics or storage. */
@@ -42,14 +44,40 @@ export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void
   return { secret, store, oauth };
 }
 
-export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Runtime {
+/**
+ * The file disk the config names. On S3 the SDK is imported here and only here, and signed URLs
+ * are presigned by the store; on local disk they point at this server's `/files/*`.
+ */
+export async function openDisk(config: ServerConfig, secret: ServerSecret, metrics?: StorageMetrics): Promise<{ disk: Disk; close(): void }> {
+  const shared = {
+    signer: new UrlSigner({ secret: secret.derive('storage-signed-urls') }),
+    signedUrlBase: `${config.issuer}/files`,
+  };
+  const { storage } = config;
+  const disk = storage.driver === 'local'
+    ? { driver: 'local', root: join(config.dataDir, 'storage'), ...shared }
+    : { ...storage, ...shared };
+  try {
+    const manager = await StorageManager.create({ disks: { default: disk }, ...(metrics ? { metrics } : {}) });
+    return { disk: manager.disk(), close: () => manager.close() };
+  } catch (err) {
+    if (StorageError.is(err, 'E_MISCONFIGURED')) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const context = new RequestContext();
   const logger = createLogger({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, context, base: { service: 'tsforge' } });
   const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
-  const disk = new Disk(new LocalDriver({ root: join(config.dataDir, 'storage') }), {
-    signer: new UrlSigner({ secret: secret.derive('storage-signed-urls') }),
-    signedUrlBase: `${config.issuer}/files`,
-  });
+  let storage: Awaited<ReturnType<typeof openDisk>>;
+  try {
+    storage = await openDisk(config, secret, options.storageMetrics);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const disk = storage.disk;
   const metrics = new Metrics();
   const httpMetrics = new HttpMetrics(metrics);
 
@@ -57,6 +85,7 @@ export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}
     config, logger, context, metrics, httpMetrics, store, oauth, disk,
     async close() {
       metrics.close();
+      storage.close();
       await store.close();
       await flushLogger(logger);
     },

@@ -20,6 +20,8 @@ export interface StartSwiftOptions {
   python?: string;
   /** Give up waiting for `/healthcheck` after this long; default 30 s. */
   timeoutMs?: number;
+  /** Buckets to create once it is up. */
+  buckets?: string[];
 }
 
 const SERVERS = ['account', 'container', 'object'] as const;
@@ -75,10 +77,26 @@ export async function startSwift(options: StartSwiftOptions = {}): Promise<Swift
     }
     const endpoint = `http://127.0.0.1:${port.proxy}`;
     await waitHealthy(endpoint, [port.account, port.container, port.object], children, output, options.timeoutMs ?? 30_000);
-    return { endpoint, accessKeyId: 'test:tester', secretAccessKey: 'testing', region: 'us-east-1', stop };
+    const server = { endpoint, accessKeyId: 'test:tester', secretAccessKey: 'testing', region: 'us-east-1', stop };
+    if (options.buckets?.length) await createBuckets(server, options.buckets);
+    return server;
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+async function createBuckets(server: Omit<SwiftServer, 'stop'>, buckets: string[]): Promise<void> {
+  // Loaded only here: the S3 client is a dependency of the S3 driver, not of the harness.
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    region: server.region, endpoint: server.endpoint, forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  });
+  try {
+    for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
   }
 }
 
