@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createLogger, logConfigFromEnv, flushLogger, RequestContext, type Logger, type LogConfig } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
-import { Disk, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
+import { Disk, LocalDriver, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
 import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { ConfigError, type ServerConfig } from './config.js';
@@ -78,6 +78,13 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const disk = storage.disk;
+  if (disk.driver instanceof LocalDriver) {
+    // Temp files of uploads cut off by a crash: removed in the background, not before listening.
+    disk.driver.sweepTempFiles().then(
+      (removed) => removed > 0 && logger.info({ removed }, 'removed temp files of unfinished uploads'),
+      (err: unknown) => logger.warn({ err }, 'sweeping temp files failed'),
+    );
+  }
   const metrics = new Metrics();
   const httpMetrics = new HttpMetrics(metrics);
 

@@ -13,6 +13,7 @@ import { describesVersion, readSidecar, sidecarFor, sidecarPath, toFileStat } fr
 import { SidecarCache } from './sidecar-cache.js';
 import { closeFd, fstatFd, openFd } from './fd.js';
 import { walk } from './walk.js';
+import { sweepTempFiles, type SweepOptions } from './sweep.js';
 
 export interface LocalDriverOptions {
   /** Where files live: key `a/b.txt` is `<root>/a/b.txt`. Created on first use. */
@@ -191,6 +192,14 @@ export class LocalDriver implements StorageDriver {
     } catch (err) {
       throw mapError(err, 'delete');
     }
+  }
+
+  /**
+   * Removes temp files left by writes whose process died before finishing (see `sweepTempFiles`).
+   * Run it at start-up; it walks the whole tree, so it can take a while on a large store.
+   */
+  sweepTempFiles(options?: SweepOptions): Promise<number> {
+    return sweepTempFiles([this.#data.base, this.#meta.base], options);
   }
 
   list(prefix: string): AsyncIterable<FileStat> {
