@@ -30,6 +30,9 @@ export interface LocalDriverOptions {
 
 // NAME_MAX is 255 bytes on common file systems; the sidecar adds ".json" to the last segment.
 const MAX_SEGMENT_BYTES = 250;
+// Larger reads than the 64 KiB default: fewer syscalls and socket writes for big files; a read
+// never allocates more than what remains of the range, so small files are unaffected.
+const READ_CHUNK = 512 * 1024;
 const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: never hang opening a FIFO
 
 /**
@@ -156,7 +159,7 @@ export class LocalDriver implements StorageDriver {
       } else {
         // Bounded by the size just read: the stream ends with its last byte instead of one more
         // read to find EOF, so a response ends the moment its body is written. It closes the fd.
-        stream = createReadStream(target, { fd, start, end });
+        stream = createReadStream(target, { fd, start, end, highWaterMark: READ_CHUNK });
       }
       fd = undefined;
       return { stat: fileStat, stream };
