@@ -2,6 +2,7 @@ import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
 import { parseContentType, resolveContentType } from './content-type.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeKey, normalizePrefix } from './key.js';
+import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
 import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
@@ -104,6 +105,7 @@ export class Disk {
       throw new TypeError('visibility must be "public" or "private"');
     }
     const opts: PutOptions = { contentType: resolveContentType(k, options.contentType) };
+    if (options.metadata !== undefined) opts.metadata = checkMetadata(options.metadata);
     if (options.maxBytes !== undefined) opts.maxBytes = options.maxBytes;
     if (options.visibility !== undefined) opts.visibility = options.visibility;
     const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts));
@@ -217,7 +219,7 @@ export class Disk {
     return this.#io('copy', f, async () => {
       if (driver.copy) return driver.copy(f, t);
       const { stat, stream } = await driver.getStream(f);
-      return driver.put(t, stream, { contentType: stat.contentType });
+      return driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata });
     });
   }
 

@@ -12,4 +12,5 @@ export {
   type DeleteAllResult,
 } from './disk.js';
 export type { StorageMetrics } from './metrics.js';
+export { MAX_METADATA_BYTES, type Metadata } from './metadata.js';
 export { StorageManager, type StorageConfig, type DiskConfig, type DriverFactory } from './manager.js';

@@ -5,6 +5,8 @@ export interface FileStat {
   /** A quoted strong entity tag (RFC 9110 §8.8.3), e.g. `"9f86d081884c7d659a2feaa0c55ad015"`. */
   etag: string;
   contentType: string;
+  /** User metadata given to `put` (`{}` when none). */
+  metadata: Record<string, string>;
 }
 
 /** Who may read a file without a signature, where the store has such a notion. */
@@ -16,6 +18,8 @@ export interface PutOptions {
   maxBytes?: number;
   /** Applied only by drivers whose `capabilities.visibility` is true; ignored elsewhere. */
   visibility?: Visibility;
+  /** Stored with the file, returned by `stat`: lowercase names, ASCII values, 2 KiB in all. */
+  metadata?: Record<string, string>;
 }
 
 export type PutBody = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;

@@ -91,7 +91,7 @@ export class LocalDriver implements StorageDriver {
       await refuseNonFile(target);
       const limits = maxBytes === undefined ? { mode: this.#fileMode } : { maxBytes, mode: this.#fileMode };
       data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, toSource(body), limits);
-      const record = sidecarFor(contentType, data.etag, data.stat);
+      const record = sidecarFor(contentType, data.etag, data.stat, options.metadata);
       meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
         mode: this.#fileMode,
       });

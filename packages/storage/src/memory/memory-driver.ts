@@ -50,19 +50,20 @@ export class MemoryDriver implements StorageDriver {
       lastModified: new Date(Math.floor(this.#clock() / 1000) * 1000),
       etag: meter.etag(),
       contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
+      metadata: { ...options.metadata },
     };
     this.#files.set(key, { bytes, stat });
-    return { ...stat };
+    return copyStat(stat);
   }
 
   async stat(key: string): Promise<FileStat> {
-    return { ...this.#entry(key).stat };
+    return copyStat(this.#entry(key).stat);
   }
 
   async getStream(key: string, range?: ByteRange): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
     const { bytes, stat } = this.#entry(key);
     const slice = range ? bytes.subarray(range.start, range.end + 1) : bytes;
-    return { stat: { ...stat }, stream: Readable.from(pieces(slice), { objectMode: false }) };
+    return { stat: copyStat(stat), stream: Readable.from(pieces(slice), { objectMode: false }) };
   }
 
   async delete(key: string): Promise<void> {
@@ -76,15 +77,15 @@ export class MemoryDriver implements StorageDriver {
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     for (const key of keys) {
       const entry = this.#files.get(key);
-      if (entry) yield { ...entry.stat };
+      if (entry) yield copyStat(entry.stat);
     }
   }
 
   async copy(from: string, to: string): Promise<FileStat> {
     const { bytes, stat } = this.#entry(from);
-    const copied: FileStat = { ...stat, key: to, lastModified: new Date(Math.floor(this.#clock() / 1000) * 1000) };
+    const copied: FileStat = { ...copyStat(stat), key: to, lastModified: new Date(Math.floor(this.#clock() / 1000) * 1000) };
     this.#files.set(to, { bytes, stat: copied });
-    return { ...copied };
+    return copyStat(copied);
   }
 
   #entry(key: string): Entry {
@@ -97,4 +98,8 @@ export class MemoryDriver implements StorageDriver {
 /** 64 KiB views, as a file read would give: a consumer that stops early has not pulled the rest. */
 function* pieces(bytes: Buffer): Generator<Buffer> {
   for (let i = 0; i < bytes.byteLength; i += 65_536) yield bytes.subarray(i, i + 65_536);
+}
+
+function copyStat(stat: FileStat): FileStat {
+  return { ...stat, lastModified: new Date(stat.lastModified), metadata: { ...stat.metadata } };
 }

@@ -48,13 +48,14 @@ export class S3Driver implements StorageDriver {
   async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
     const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
     const acl = this.#acl(options);
+    const metadata = options.metadata && Object.keys(options.metadata).length ? { Metadata: options.metadata } : {};
     try {
       const length = knownLength(body);
       if (length !== undefined) {
         const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : (body as Uint8Array);
         await this.#client.send(new PutObjectCommand({
           Bucket: this.#o.bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength, ContentType: contentType,
-          ContentMD5: createHash('md5').update(bytes).digest('base64'), ...acl,
+          ContentMD5: createHash('md5').update(bytes).digest('base64'), ...acl, ...metadata,
         }));
       } else {
         // Unknown length: lib-storage sends one PutObject if the stream ends within the first
@@ -64,7 +65,7 @@ export class S3Driver implements StorageDriver {
         const piped = pipeline(toSource(body), meter, () => {});
         const upload = new Upload({
           client: this.#client,
-          params: { Bucket: this.#o.bucket, Key: key, Body: piped, ContentType: contentType, ...acl },
+          params: { Bucket: this.#o.bucket, Key: key, Body: piped, ContentType: contentType, ...acl, ...metadata },
           partSize: this.#o.partSize,
           queueSize: this.#o.queueSize,
           leavePartsOnError: false,
@@ -229,13 +230,14 @@ export class S3Driver implements StorageDriver {
   }
 }
 
-function toFileStat(key: string, head: Pick<HeadObjectCommandOutput, 'ContentType' | 'ETag' | 'LastModified'>, size: number): FileStat {
+function toFileStat(key: string, head: Pick<HeadObjectCommandOutput, 'ContentType' | 'ETag' | 'LastModified' | 'Metadata'>, size: number): FileStat {
   return {
     key,
     size,
     lastModified: head.LastModified ?? new Date(0),
     etag: head.ETag ?? '""',
     contentType: head.ContentType ?? DEFAULT_CONTENT_TYPE,
+    metadata: { ...head.Metadata },
   };
 }
 

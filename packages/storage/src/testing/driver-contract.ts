@@ -149,6 +149,27 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       }
     });
 
+    test('user metadata comes back from stat, getStream, list and a copy; bad metadata is a TypeError', async (driver) => {
+      const disk = new Disk(driver);
+      const metadata = { 'uploaded-by': 'user 42', origin: 'https://example.test/a?b=c', empty: '' };
+      const put = await disk.put('m/doc.txt', 'x', { metadata });
+      assert.deepEqual(put.metadata, metadata);
+      assert.deepEqual((await disk.stat('m/doc.txt')).metadata, metadata);
+      const { stat, stream } = await disk.getStream('m/doc.txt');
+      await readAll(stream);
+      assert.deepEqual(stat.metadata, metadata);
+      const listed: FileStat[] = [];
+      for await (const s of disk.list('m/')) listed.push(s);
+      assert.deepEqual(listed.map((s) => s.metadata), [metadata]);
+      assert.deepEqual((await disk.copy('m/doc.txt', 'm/copy.txt')).metadata, metadata);
+      assert.deepEqual((await disk.put('m/plain.txt', 'y')).metadata, {});
+      const bads: Record<string, string>[] = [{ Upper: 'x' }, { 'a b': 'x' }, { ok: 'caf\u00e9' }, { ok: 'line\nbreak' }, { big: 'x'.repeat(2100) }];
+      for (const bad of bads) {
+        await assert.rejects(disk.put('m/bad.txt', 'z', { metadata: bad }), TypeError, JSON.stringify(bad).slice(0, 40));
+      }
+      assert.equal(await disk.exists('m/bad.txt'), false);
+    });
+
     test('getStream with a byte range yields exactly those bytes; past the end is E_RANGE_NOT_SATISFIABLE', async (driver) => {
       const disk = new Disk(driver);
       await disk.put('r.bin', '0123456789');
