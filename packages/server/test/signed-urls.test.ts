@@ -125,6 +125,11 @@ describe('signed URLs', () => {
     it('making an upload URL needs files:write; a bad content_type → 400', async () => {
       const readOnly = await getToken(server.url, await createClient(server.dataDir, 'files:read'));
       expect((await uploadUrl('x.txt', { expires_in: 60 }, readOnly)).status).toBe(403);
+      // The same route with the suffix's slash percent-encoded: still an upload URL, still files:write.
+      const encoded = await fetch(`${server.url}/api/files/x.txt%2Fupload-url`, {
+        method: 'POST', headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' }, body: '{}',
+      });
+      expect(encoded.status).toBe(403);
       expect((await uploadUrl('x.txt', { expires_in: 60, content_type: 'not a type' })).status).toBe(400);
       expect((await uploadUrl('x.txt', { expires_in: 604801 })).status).toBe(400);
     });

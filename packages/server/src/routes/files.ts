@@ -30,9 +30,9 @@ export function filesRoutes(options: FilesRoutesOptions) {
   const canRead = requireScope(oauth, 'files:read');
   const canWrite = requireScope(oauth, 'files:write');
   // Making an upload URL hands out write access, so it needs files:write; a download URL, files:read.
+  // Judged on the decoded path the handler acts on, never the raw URL (".../x%2Fupload-url").
   const canSign = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    const path = request.url.split('?', 1)[0]!;
-    return (path.endsWith(UPLOAD_URL_SUFFIX) ? canWrite : canRead).call(this, request, reply);
+    return (rawKeyOf(request).endsWith(UPLOAD_URL_SUFFIX) ? canWrite : canRead).call(this, request, reply);
   };
 
   return async function routes(app: FastifyInstance) {

@@ -52,6 +52,11 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     if (pinned['content-type'] !== undefined && sent !== pinned['content-type']) {
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Type: ${pinned['content-type']}`);
     }
+    // RFC 9112 §6.1: chunked is the only transfer coding decoded here (RFC 9110 §15.6.2: 501).
+    const coding = request.headers['transfer-encoding'];
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+      return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
+    }
     if (Number(request.headers['content-length'] ?? 0) > maxUploadBytes) {
       return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
     }
