@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rangeSuite } from './range-suite.js';
 import { createClient, getToken, serverForSuite, walkFiles, withTsforge } from './tsforge.js';
 
 export interface FileApiSuiteOptions {
@@ -196,4 +197,6 @@ export function fileApiSuite({ env = () => ({}), local }: FileApiSuiteOptions): 
       }
     });
   });
+
+  rangeSuite(server);
 }
