@@ -99,3 +99,30 @@ describe('StorageMetrics', () => {
     expect(calls[0]![2]).toBeLessThan(8 * 64 * 1024);
   });
 });
+
+describe('Disk.deleteAll', () => {
+  it('keeps going past keys the driver cannot delete and reports each of them', async () => {
+    class Stubborn extends MemoryDriver {
+      override async delete(key: string): Promise<void> {
+        if (key.endsWith('.locked')) throw new Error('permission denied');
+        return super.delete(key);
+      }
+    }
+    const disk = new Disk(new Stubborn());
+    for (const key of ['t/a', 't/b.locked', 't/c', 't/d.locked']) await disk.put(key, 'x');
+    const result = await disk.deleteAll('t/');
+    expect(result).toEqual({
+      deleted: 2,
+      failed: [{ key: 't/b.locked', reason: 'permission denied' }, { key: 't/d.locked', reason: 'permission denied' }],
+    });
+    expect(await disk.exists('t/a')).toBe(false);
+    expect(await disk.exists('t/b.locked')).toBe(true);
+  });
+
+  it('refuses to wipe the whole disk unless told so', async () => {
+    const disk = new Disk(new MemoryDriver());
+    await disk.put('a', 'x');
+    await expect(disk.deleteAll('')).rejects.toThrow(TypeError);
+    expect(await disk.deleteAll('', { everything: true })).toEqual({ deleted: 1, failed: [] });
+  });
+});
