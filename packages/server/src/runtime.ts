@@ -70,10 +70,12 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const context = new RequestContext();
   const logger = createLogger({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, context, base: { service: 'tsforge' } });
   const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
+  const metrics = new Metrics();
   let storage: Awaited<ReturnType<typeof openDisk>>;
   try {
-    storage = await openDisk(config, secret, options.storageMetrics);
+    storage = await openDisk(config, secret, options.storageMetrics ?? storageCounters(metrics));
   } catch (err) {
+    metrics.close();
     await store.close();
     throw err;
   }
@@ -85,7 +87,6 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       (err: unknown) => logger.warn({ err }, 'sweeping temp files failed'),
     );
   }
-  const metrics = new Metrics();
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
@@ -96,5 +97,19 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       await store.close();
       await flushLogger(logger);
     },
+  };
+}
+
+/** The storage library's metrics sink as two Prometheus counters, labelled by disk name. */
+function storageCounters(metrics: Metrics): StorageMetrics {
+  const written = metrics.counter({
+    name: 'tsforge_storage_written_bytes_total', help: 'Bytes stored by completed uploads.', labelNames: ['disk'] as const,
+  });
+  const read = metrics.counter({
+    name: 'tsforge_storage_read_bytes_total', help: 'Bytes of stored files sent to clients (fewer than the file for an abandoned download).', labelNames: ['disk'] as const,
+  });
+  return {
+    bytesWritten: (disk, bytes) => written.inc({ disk }, bytes),
+    bytesRead: (disk, bytes) => read.inc({ disk }, bytes),
   };
 }
