@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { clientCommand, CLIENT_USAGE } from './commands/client.js';
 import { serveCommand } from './commands/serve.js';
+import { storageCommand, STORAGE_USAGE } from './commands/storage.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
@@ -14,6 +15,8 @@ Commands:
   serve                 run the server
   client create|list|delete
                         manage OAuth 2.0 clients
+  storage put|get|ls|rm|sign
+                        work with stored files (local disk or S3)
   help [COMMAND]        show help for a command
 
 Run \`tsforge COMMAND --help\` for a command's options.`;
@@ -38,6 +41,14 @@ Environment:
   TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
   TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
   TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
+  STORAGE_DRIVER               local|s3: where files live (default local, in DATA_DIR/storage)
+  S3_BUCKET                    the bucket (required with STORAGE_DRIVER=s3)
+  S3_ENDPOINT                  a custom S3 endpoint, e.g. http://127.0.0.1:9000 (default AWS)
+  S3_PUBLIC_ENDPOINT           the endpoint presigned URLs name, when clients reach the store by another name
+  S3_FORCE_PATH_STYLE          true|false (default: true only for dotted buckets over https)
+  AWS_REGION                   the store's region (default us-east-1; auto for R2)
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+                               credentials; without them the AWS default chain applies
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info), with
                                per-module levels: info,storage=debug
   LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)
@@ -47,7 +58,7 @@ Environment:
   ADMIN_TOKEN                  enables PUT /admin/log-level for this bearer token (32+ chars)
 Signals: SIGTERM/SIGINT drain and stop; SIGUSR2 steps the log level configured → debug → trace.`;
 
-const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE };
+const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE };
 
 const out = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -83,6 +94,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'client':
       await clientCommand(args, out);
+      return;
+    case 'storage':
+      await storageCommand(args, out);
       return;
     default:
       throw new UsageError(`unknown command "${command}"`, MAIN_USAGE);

@@ -24,7 +24,22 @@ export interface ServerConfig {
   scopes: string[];
   /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
   adminToken?: string;
+  storage: StorageSettings;
 }
+
+/** Where files live: the data dir (default), or a bucket of any S3-compatible store. */
+export type StorageSettings =
+  | { driver: 'local' }
+  | {
+    driver: 's3';
+    bucket: string;
+    region: string;
+    endpoint?: string;
+    publicEndpoint?: string;
+    forcePathStyle?: boolean;
+    /** Absent: the AWS default credential chain (profile, SSO, instance role, ...). */
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';
@@ -60,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
     idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
+    storage: storageSettings(env),
     ...adminToken(env.ADMIN_TOKEN),
   };
 }
@@ -69,6 +85,27 @@ function adminToken(raw: string | undefined): { adminToken?: string } {
   // A token an operator could guess would open the admin endpoints to anyone: require length.
   if (!/^[\x21-\x7e]{32,512}$/.test(raw)) throw new ConfigError('ADMIN_TOKEN must be 32 to 512 printable characters without spaces (e.g. `openssl rand -hex 32`)');
   return { adminToken: raw };
+}
+
+/** `STORAGE_DRIVER=local|s3` and, for s3, `S3_*` plus the standard `AWS_*` variables. */
+export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
+  const driver = env.STORAGE_DRIVER || 'local';
+  if (driver === 'local') return { driver: 'local' };
+  if (driver !== 's3') throw new ConfigError(`STORAGE_DRIVER must be "local" or "s3", got ${JSON.stringify(driver)}`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('STORAGE_DRIVER=s3 needs S3_BUCKET');
+  const settings: StorageSettings = { driver: 's3', bucket, region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
+  if (env.S3_ENDPOINT) settings.endpoint = env.S3_ENDPOINT;
+  if (env.S3_PUBLIC_ENDPOINT) settings.publicEndpoint = env.S3_PUBLIC_ENDPOINT;
+  const pathStyle = env.S3_FORCE_PATH_STYLE;
+  if (pathStyle !== undefined && pathStyle !== '') {
+    if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be "true" or "false", got ${JSON.stringify(pathStyle)}`);
+    settings.forcePathStyle = pathStyle === 'true';
+  }
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  if (accessKeyId && secretAccessKey) settings.credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  else if (accessKeyId || secretAccessKey) throw new ConfigError('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
+  return settings;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

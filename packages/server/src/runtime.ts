@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { initLogging, logConfigFromEnv, type Logger, type LogConfig, type Logging, type RequestContext } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
-import { Disk, LocalDriver, UrlSigner } from '@tsforge/storage';
+import { Disk, LocalDriver, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
 import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
-import type { ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
@@ -27,6 +27,8 @@ export const DATABASE_FILE = 'tsforge.db';
 export interface RuntimeOptions {
   log?: LogConfig;
   env?: NodeJS.ProcessEnv;
+  /** Told the bytes each upload stored and each download sent. */
+  storageMetrics?: StorageMetrics;
 }
 
 /** The OAuth2 half alone: what the CLI's client commands need, without HTTP, metrics or storage. */
@@ -44,23 +46,72 @@ export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void
   return { secret, store, oauth };
 }
 
-export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Runtime {
+/**
+ * The file disk the config names. On S3 the SDK is imported here and only here, and signed URLs
+ * are presigned by the store; on local disk they point at this server's `/files/*`.
+ */
+export async function openDisk(config: ServerConfig, secret: ServerSecret, metrics?: StorageMetrics): Promise<{ disk: Disk; close(): void }> {
+  const shared = {
+    signer: new UrlSigner({ secret: secret.derive('storage-signed-urls') }),
+    signedUrlBase: `${config.issuer}/files`,
+  };
+  const { storage } = config;
+  const disk = storage.driver === 'local'
+    ? { driver: 'local', root: join(config.dataDir, 'storage'), ...shared }
+    : { ...storage, ...shared };
+  try {
+    const manager = await StorageManager.create({ disks: { default: disk }, ...(metrics ? { metrics } : {}) });
+    return { disk: manager.disk(), close: () => manager.close() };
+  } catch (err) {
+    if (StorageError.is(err, 'E_MISCONFIGURED')) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logging = initLogging({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, base: { service: 'tsforge' } });
   const { logger, context } = logging;
   const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
-  const disk = new Disk(new LocalDriver({ root: join(config.dataDir, 'storage') }), {
-    signer: new UrlSigner({ secret: secret.derive('storage-signed-urls') }),
-    signedUrlBase: `${config.issuer}/files`,
-  });
   const metrics = new Metrics();
+  let storage: Awaited<ReturnType<typeof openDisk>>;
+  try {
+    storage = await openDisk(config, secret, options.storageMetrics ?? storageCounters(metrics));
+  } catch (err) {
+    metrics.close();
+    await store.close();
+    throw err;
+  }
+  const disk = storage.disk;
+  if (disk.driver instanceof LocalDriver) {
+    // Temp files of uploads cut off by a crash: removed in the background, not before listening.
+    disk.driver.sweepTempFiles().then(
+      (removed) => removed > 0 && logger.info({ removed }, 'removed temp files of unfinished uploads'),
+      (err: unknown) => logger.warn({ err }, 'sweeping temp files failed'),
+    );
+  }
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
     config, logging, logger, context, metrics, httpMetrics, store, oauth, disk,
     async close() {
       metrics.close();
+      storage.close();
       await store.close();
       await logging.flush();
     },
+  };
+}
+
+/** The storage library's metrics sink as two Prometheus counters, labelled by disk name. */
+function storageCounters(metrics: Metrics): StorageMetrics {
+  const written = metrics.counter({
+    name: 'tsforge_storage_written_bytes_total', help: 'Bytes stored by completed uploads.', labelNames: ['disk'] as const,
+  });
+  const read = metrics.counter({
+    name: 'tsforge_storage_read_bytes_total', help: 'Bytes of stored files sent to clients (fewer than the file for an abandoned download).', labelNames: ['disk'] as const,
+  });
+  return {
+    bytesWritten: (disk, bytes) => written.inc({ disk }, bytes),
+    bytesRead: (disk, bytes) => read.inc({ disk }, bytes),
   };
 }

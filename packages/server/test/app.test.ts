@@ -12,7 +12,7 @@ describe('buildApp', () => {
   beforeAll(async () => {
     dataDir = tempDataDir();
     const env = { TSFORGE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-    runtime = createRuntime(loadConfig(env), { env });
+    runtime = await createRuntime(loadConfig(env), { env });
     app = await buildApp(runtime);
   });
   afterAll(async () => {

@@ -75,4 +75,63 @@ describe('signed URLs', () => {
     const response = await fetch(`${server.url}/api/files/e.txt/signed-url`, { method: 'POST', headers: { authorization: `Bearer ${writeOnly}` } });
     expect(response.status).toBe(403);
   });
+
+  describe('upload URLs (local disk: a signed PUT to /files/<key>)', () => {
+    const uploadUrl = async (key: string, body: unknown = { expires_in: 300 }, bearer = token) =>
+      fetch(`${server.url}/api/files/${key.split('/').map(encodeURIComponent).join('/')}/upload-url`, {
+        method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+
+    it('returns {url, method, headers, expires_at}; a PUT with plain fetch stores the body', async () => {
+      const response = await uploadUrl('in/box#1.txt');
+      expect(response.status).toBe(200);
+      const signed = (await response.json()) as { url: string; method: string; headers: Record<string, string>; expires_at: string };
+      expect(signed.method).toBe('PUT');
+      expect(signed.headers).toEqual({});
+      expect(signed.url.startsWith(`${server.url}/files/in/box%231.txt?expires=`)).toBe(true);
+      const put = await fetch(signed.url, { method: 'PUT', body: 'sent directly', headers: { 'content-type': 'text/plain' } });
+      expect(put.status).toBe(201);
+      expect(await put.json()).toMatchObject({ key: 'in/box#1.txt', size: 13, content_type: 'text/plain' });
+      const get = await fetch(`${server.url}/api/files/in/box%231.txt`, { headers: auth() });
+      expect(await get.text()).toBe('sent directly');
+    });
+
+    it('a pinned content type must be sent exactly (403 otherwise, nothing stored)', async () => {
+      const signed = (await (await uploadUrl('typed.png', { expires_in: 60, content_type: 'image/png' })).json()) as { url: string; headers: Record<string, string> };
+      expect(signed.headers).toEqual({ 'content-type': 'image/png' });
+      const wrong = await fetch(signed.url, { method: 'PUT', body: '<script>', headers: { 'content-type': 'text/html' } });
+      expect(wrong.status).toBe(403);
+      expect((await fetch(`${server.url}/api/files/typed.png`, { headers: auth() })).status).toBe(404);
+      expect((await fetch(signed.url, { method: 'PUT', body: 'png', headers: signed.headers })).status).toBe(201);
+    });
+
+    it('upload and download URLs are signed apart: neither works for the other method; altered or expired → 403', async () => {
+      await upload('both.txt', 'original');
+      const download = ((await (await sign('both.txt')).json()) as { url: string }).url;
+      const put = await fetch(download, { method: 'PUT', body: 'overwritten' });
+      expect(put.status).toBe(403);
+      const uploadTo = ((await (await uploadUrl('both.txt')).json()) as { url: string }).url;
+      expect((await fetch(uploadTo)).status).toBe(403);
+      expect((await fetch(uploadTo.replace('both.txt', 'other.txt'), { method: 'PUT', body: 'x' })).status).toBe(403);
+      expect((await fetch(uploadTo.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 1}`), { method: 'PUT', body: 'x' })).status).toBe(403);
+      const soon = ((await (await uploadUrl('both.txt', { expires_in: 1 })).json()) as { url: string }).url;
+      await new Promise((r) => setTimeout(r, 2100));
+      const late = await fetch(soon, { method: 'PUT', body: 'late' });
+      expect(late.status).toBe(403);
+      expect(await late.json()).toEqual({ error: 'expired_signature', error_description: expect.any(String) });
+      expect(await (await fetch(`${server.url}/api/files/both.txt`, { headers: auth() })).text()).toBe('original');
+    });
+
+    it('making an upload URL needs files:write; a bad content_type → 400', async () => {
+      const readOnly = await getToken(server.url, await createClient(server.dataDir, 'files:read'));
+      expect((await uploadUrl('x.txt', { expires_in: 60 }, readOnly)).status).toBe(403);
+      // The same route with the suffix's slash percent-encoded: still an upload URL, still files:write.
+      const encoded = await fetch(`${server.url}/api/files/x.txt%2Fupload-url`, {
+        method: 'POST', headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' }, body: '{}',
+      });
+      expect(encoded.status).toBe(403);
+      expect((await uploadUrl('x.txt', { expires_in: 60, content_type: 'not a type' })).status).toBe(400);
+      expect((await uploadUrl('x.txt', { expires_in: 604801 })).status).toBe(400);
+    });
+  });
 });

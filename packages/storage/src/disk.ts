@@ -1,22 +1,64 @@
 import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
-import { resolveContentType } from './content-type.js';
+import { parseContentType, resolveContentType } from './content-type.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeKey, normalizePrefix } from './key.js';
-import type { FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
-import type { UrlSigner } from './url-signer.js';
+import { checkMetadata } from './metadata.js';
+import { countReads, type StorageMetrics } from './metrics.js';
+import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
+import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
+  /** The disk's name in metrics and messages; default `default`. */
+  name?: string;
+  /** Signs URLs the app serves itself (drivers that cannot presign, like local). */
   signer?: UrlSigner;
   /** Absolute URL the key path is appended to, e.g. `http://127.0.0.1:3000/files`. */
   signedUrlBase?: string;
+  /** Base URL of public files for `url(key)`, when the driver does not know one itself. */
+  publicUrlBase?: string;
   /** Milliseconds since the epoch; defaults to the signer's clock, else `Date.now`. */
   clock?: () => number;
+  metrics?: StorageMetrics;
 }
 
+/** A request that a client makes to `url` with `method`, sending `headers` exactly. */
 export interface SignedUrl {
   url: string;
+  method: 'GET' | 'PUT';
+  headers: Record<string, string>;
   expiresAt: Date;
 }
+
+export interface SignedUrlOptions {
+  expiresIn: number;
+  responseContentType?: string;
+  responseContentDisposition?: string;
+}
+
+export interface SignedUploadUrlOptions {
+  expiresIn: number;
+  /** Signed into the URL: the uploader must send exactly this Content-Type. */
+  contentType?: string;
+}
+
+export interface GetStreamOptions {
+  /** Bytes `start` to `end` inclusive; `end` defaults to the last byte and is clamped to it. */
+  range?: { start: number; end?: number };
+}
+
+export interface ListPage {
+  files: FileStat[];
+  /** Pass back as `cursor` for the next page; null after the last. */
+  cursor: string | null;
+}
+
+export interface DeleteAllResult {
+  deleted: number;
+  failed: { key: string; reason: string }[];
+}
+
+const MAX_PAGE = 1000;
+const DELETE_BATCH = 1000;
 
 /**
  * The façade over a driver. Each method normalizes the key exactly once, so a driver only ever
@@ -24,17 +66,32 @@ export interface SignedUrl {
  * the original as `cause` (exactly once, whatever the driver).
  */
 export class Disk {
+  readonly name: string;
   readonly #driver: StorageDriver;
   readonly #signer: UrlSigner | undefined;
   readonly #base: string | undefined;
+  readonly #publicBase: string | undefined;
   readonly #clock: () => number;
+  readonly #metrics: StorageMetrics | undefined;
 
   constructor(driver: StorageDriver, options: DiskOptions = {}) {
     this.#driver = driver;
+    this.name = options.name ?? 'default';
     this.#signer = options.signer;
-    this.#base = options.signedUrlBase === undefined ? undefined : checkBase(options.signedUrlBase);
+    this.#base = options.signedUrlBase === undefined ? undefined : checkBase('signedUrlBase', options.signedUrlBase);
+    this.#publicBase = options.publicUrlBase === undefined ? undefined : checkBase('publicUrlBase', options.publicUrlBase);
     const signer = options.signer;
     this.#clock = options.clock ?? (signer ? () => signer.now() : Date.now);
+    this.#metrics = options.metrics;
+  }
+
+  /** What the store supports: `visibility` false means `put`'s `visibility` is ignored. */
+  get capabilities(): DriverCapabilities {
+    return this.#driver.capabilities ?? { visibility: false };
+  }
+
+  get driver(): StorageDriver {
+    return this.#driver;
   }
 
   /** Stores `body` at `key`, replacing any previous file atomically. */
@@ -44,26 +101,47 @@ export class Disk {
     checkMaxBytes(options.maxBytes);
     const length = knownLength(body);
     if (options.maxBytes !== undefined && length !== undefined && length > options.maxBytes) throw tooLarge(options.maxBytes);
+    if (options.visibility !== undefined && options.visibility !== 'public' && options.visibility !== 'private') {
+      throw new TypeError('visibility must be "public" or "private"');
+    }
     const opts: PutOptions = { contentType: resolveContentType(k, options.contentType) };
+    if (options.metadata !== undefined) opts.metadata = checkMetadata(options.metadata);
     if (options.maxBytes !== undefined) opts.maxBytes = options.maxBytes;
-    return this.#io('put', k, () => this.#driver.put(k, body, opts));
+    if (options.visibility !== undefined) opts.visibility = options.visibility;
+    const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts));
+    this.#metrics?.bytesWritten(this.name, stat.size);
+    return stat;
   }
 
   /** The whole file in memory; use `getStream` for anything large. */
   async get(key: string): Promise<Buffer> {
     const k = normalizeKey(key);
-    return this.#io('get', k, async () => {
+    const bytes = await this.#io('get', k, async () => {
       const { stream } = await this.#driver.getStream(k);
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       return Buffer.concat(chunks);
     });
+    this.#metrics?.bytesRead(this.name, bytes.byteLength);
+    return bytes;
   }
 
-  /** Consume or destroy the stream: it holds an open file until then. */
-  async getStream(key: string): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
+  /**
+   * Consume or destroy the stream: it holds an open file or connection until then. With a
+   * `range`, `range` in the result is the resolved inclusive byte range the stream yields; a
+   * start at or past the end is `E_RANGE_NOT_SATISFIABLE` (RFC 9110 §14.1.2).
+   */
+  async getStream(key: string, options: GetStreamOptions = {}): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream; range?: ByteRange }> {
     const k = normalizeKey(key);
-    return this.#io('getStream', k, () => this.#driver.getStream(k));
+    const requested = options.range;
+    const result = await this.#io('getStream', k, async () => {
+      if (requested === undefined) return this.#driver.getStream(k);
+      const range = resolveRange(requested, (await this.#driver.stat(k)).size);
+      return { ...(await this.#driver.getStream(k, range)), range };
+    });
+    if (!this.#metrics) return result;
+    const metrics = this.#metrics;
+    return { ...result, stream: countReads(result.stream, (bytes) => metrics.bytesRead(this.name, bytes)) };
   }
 
   async stat(key: string): Promise<FileStat> {
@@ -87,14 +165,104 @@ export class Disk {
     return this.#io('delete', k, () => this.#driver.delete(k));
   }
 
-  /** Every file whose key starts with `prefix` (plain string prefix), in UTF-8 byte order of the key. */
-  async *list(prefix = ''): AsyncIterable<FileStat> {
+  /**
+   * Deletes every file under `prefix` (which must not be empty: wiping a disk is spelled
+   * `deleteAll('', { everything: true })`). Keeps going past single failures and reports them.
+   */
+  async deleteAll(prefix: string, options: { everything?: boolean } = {}): Promise<DeleteAllResult> {
     const p = normalizePrefix(prefix);
+    if (p === '' && options.everything !== true) throw new TypeError('deleteAll("") deletes every file: pass { everything: true } to mean it');
+    const result: DeleteAllResult = { deleted: 0, failed: [] };
+    let batch: string[] = [];
+    const flush = async () => {
+      const keys = batch;
+      batch = [];
+      const failed = await this.#io('deleteAll', p, () => this.#deleteBatch(keys));
+      result.failed.push(...failed);
+      result.deleted += keys.length - failed.length;
+    };
+    for await (const key of this.#keys(p)) {
+      batch.push(key);
+      if (batch.length === DELETE_BATCH) await flush();
+    }
+    if (batch.length) await flush();
+    return result;
+  }
+
+  async *#keys(prefix: string): AsyncIterable<string> {
+    if (!this.#driver.listKeys) {
+      for await (const stat of this.list(prefix)) yield stat.key;
+      return;
+    }
     try {
-      yield* this.#driver.list(p);
+      yield* this.#driver.listKeys(prefix);
+    } catch (err) {
+      throw wrap(err, 'list', prefix);
+    }
+  }
+
+  async #deleteBatch(keys: string[]): Promise<{ key: string; reason: string }[]> {
+    if (this.#driver.deleteMany) return this.#driver.deleteMany(keys);
+    const failed: { key: string; reason: string }[] = [];
+    for (const key of keys) {
+      await this.#driver.delete(key).catch((err: unknown) => failed.push({ key, reason: String((err as Error)?.message ?? err) }));
+    }
+    return failed;
+  }
+
+  /** Copies `from` to `to` (server-side where the store can), replacing `to` atomically. */
+  async copy(from: string, to: string): Promise<FileStat> {
+    const f = normalizeKey(from);
+    const t = normalizeKey(to);
+    if (f === t) return this.stat(f);
+    const driver = this.#driver;
+    return this.#io('copy', f, async () => {
+      if (driver.copy) return driver.copy(f, t);
+      const { stat, stream } = await driver.getStream(f);
+      return driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata });
+    });
+  }
+
+  /** Copy, then delete the source. Not atomic across the two keys: a crash between leaves both. */
+  async move(from: string, to: string): Promise<FileStat> {
+    const stat = await this.copy(from, to);
+    if (normalizeKey(from) !== normalizeKey(to)) await this.delete(from);
+    return stat;
+  }
+
+  /** Every file whose key starts with `prefix` (plain string prefix), in UTF-8 byte order of the key. */
+  async *list(prefix = '', options: { after?: string } = {}): AsyncIterable<FileStat> {
+    const p = normalizePrefix(prefix);
+    const after = options.after === undefined ? undefined : Buffer.from(options.after);
+    try {
+      for await (const stat of this.#driver.list(p, options.after === undefined ? {} : { startAfter: options.after })) {
+        if (after !== undefined && Buffer.compare(Buffer.from(stat.key), after) <= 0) continue;
+        yield stat;
+      }
     } catch (err) {
       throw wrap(err, 'list', p);
     }
+  }
+
+  /** One page of `list`: at most `limit` files (1..1000, default 1000) after `cursor`. */
+  async listPage(prefix = '', options: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
+    const limit = options.limit ?? MAX_PAGE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new TypeError(`limit must be a whole number from 1 to ${MAX_PAGE}`);
+    const files: FileStat[] = [];
+    for await (const stat of this.list(prefix, options.cursor === undefined ? {} : { after: options.cursor })) {
+      if (files.length === limit) return { files, cursor: files[files.length - 1]!.key };
+      files.push(stat);
+    }
+    return { files, cursor: null };
+  }
+
+  /** The unsigned URL of a public file: the store's own, or `publicUrlBase` + key. */
+  url(key: string): string {
+    const k = normalizeKey(key);
+    const own = this.#driver.publicUrl?.(k);
+    if (own !== undefined) return own;
+    if (this.#publicBase === undefined) throw new StorageError('E_MISCONFIGURED', `disk "${this.name}" has no public URL (set publicUrlBase)`);
+    return `${this.#publicBase}/${encodeKeyPath(k)}`;
   }
 
   /**
@@ -102,31 +270,63 @@ export class Disk {
    * when the URL is made (`E_NOT_FOUND` otherwise); it is not pinned to that version, so a later
    * `put` under the same key is what the URL then serves.
    */
-  async signedUrl(key: string, o: { expiresIn: number }): Promise<SignedUrl> {
+  async signedUrl(key: string, o: SignedUrlOptions): Promise<SignedUrl> {
     const k = normalizeKey(key);
+    const params: SignedParams = {};
+    if (o?.responseContentType !== undefined) params['response-content-type'] = checkType(o.responseContentType, 'responseContentType');
+    if (o?.responseContentDisposition !== undefined) params['response-content-disposition'] = checkDisposition(o.responseContentDisposition);
+    const expiresIn = this.#checkExpiry(o?.expiresIn);
+    await this.stat(k);
+    return this.#sign('GET', k, expiresIn, params);
+  }
+
+  /** A URL that lets its holder PUT one body at `key` until `expiresIn` seconds from now. */
+  async signedUploadUrl(key: string, o: SignedUploadUrlOptions): Promise<SignedUrl> {
+    const k = normalizeKey(key);
+    const params: SignedParams = {};
+    if (o?.contentType !== undefined) params['content-type'] = checkType(o.contentType, 'contentType');
+    return this.#sign('PUT', k, this.#checkExpiry(o?.expiresIn), params);
+  }
+
+  /**
+   * Throws unless `query` is a valid, unexpired signature for `method` on `key` (URLs this disk
+   * signed itself). Returns what the URL pins: honour it.
+   */
+  verifySignedUrl(key: string, query: string | URLSearchParams, method: SignedMethod = 'GET'): SignedParams {
+    const k = normalizeKey(key);
+    if (!this.#signer) throw new StorageError('E_MISCONFIGURED', 'verifying signed URLs needs a signer');
+    return this.#signer.verify({ method, key: k, query });
+  }
+
+  async #sign(method: 'GET' | 'PUT', key: string, expiresIn: number, params: SignedParams): Promise<SignedUrl> {
+    const expiresAtS = Math.floor(this.#clock() / 1000) + expiresIn;
+    const expiresAt = new Date(expiresAtS * 1000);
+    if (this.#driver.presign) {
+      const presigned = await this.#io('sign', key, () => this.#driver.presign!({
+        method, key, expiresIn,
+        ...(params['response-content-type'] ? { responseContentType: params['response-content-type'] } : {}),
+        ...(params['response-content-disposition'] ? { responseContentDisposition: params['response-content-disposition'] } : {}),
+        ...(params['content-type'] ? { contentType: params['content-type'] } : {}),
+      }));
+      return { url: presigned.url, method, headers: presigned.headers, expiresAt };
+    }
     const signer = this.#signer;
     const base = this.#base;
     if (!signer || base === undefined) {
       throw new StorageError('E_MISCONFIGURED', 'signed URLs need both a signer and signedUrlBase');
     }
-    const expiresIn = o?.expiresIn;
-    if (!Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > signer.maxExpiresIn) {
-      throw new StorageError('E_EXPIRY_OUT_OF_RANGE', `a signed URL must expire in a whole number of seconds from 1 to ${signer.maxExpiresIn}`);
-    }
-    await this.stat(k);
-    const expiresAt = Math.floor(this.#clock() / 1000) + expiresIn;
-    const signature = signer.sign({ method: 'GET', key: k, expiresAt });
-    return {
-      url: `${base}/${encodeKeyPath(k)}?expires=${expiresAt}&signature=${signature}`,
-      expiresAt: new Date(expiresAt * 1000),
-    };
+    const signature = signer.sign({ method, key, expiresAt: expiresAtS, params });
+    const headers: Record<string, string> = params['content-type'] ? { 'content-type': params['content-type'] } : {};
+    return { url: `${base}/${encodeKeyPath(key)}?${signedQuery(expiresAtS, params, signature)}`, method, headers, expiresAt };
   }
 
-  /** Throws unless `query` is a valid, unexpired signature for `method` on `key`. */
-  verifySignedUrl(key: string, query: string | URLSearchParams, method: 'GET' = 'GET'): void {
-    const k = normalizeKey(key);
-    if (!this.#signer) throw new StorageError('E_MISCONFIGURED', 'verifying signed URLs needs a signer');
-    this.#signer.verify({ method, key: k, query });
+  #checkExpiry(expiresIn: unknown): number {
+    const max = this.#driver.presign ? (this.#driver.capabilities?.maxPresignExpiresIn ?? 604_800) : this.#signer?.maxExpiresIn;
+    if (max === undefined) throw new StorageError('E_MISCONFIGURED', 'signed URLs need both a signer and signedUrlBase');
+    if (typeof expiresIn !== 'number' || !Number.isSafeInteger(expiresIn) || expiresIn < 1 || expiresIn > max) {
+      throw new StorageError('E_EXPIRY_OUT_OF_RANGE', `a signed URL must expire in a whole number of seconds from 1 to ${max}`);
+    }
+    return expiresIn;
   }
 
   async #io<T>(operation: string, key: string, run: () => Promise<T>): Promise<T> {
@@ -138,20 +338,42 @@ export class Disk {
   }
 }
 
+function resolveRange(range: { start: number; end?: number }, size: number): ByteRange {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || start < 0 || (end !== undefined && (!Number.isSafeInteger(end) || end < start))) {
+    throw new TypeError('range needs whole numbers 0 <= start <= end');
+  }
+  if (start >= size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', `range starts at ${start} but the file has ${size} bytes`);
+  return { start, end: Math.min(end ?? size - 1, size - 1) };
+}
+
+function checkType(value: unknown, name: string): string {
+  const type = typeof value === 'string' ? parseContentType(value) : undefined;
+  if (type === undefined) throw new TypeError(`${name} must be a media type like "text/plain"`);
+  return type;
+}
+
+function checkDisposition(value: unknown): string {
+  if (typeof value !== 'string' || !/^[\x20-\x7e]{1,1024}$/.test(value)) {
+    throw new TypeError('responseContentDisposition must be 1-1024 printable ASCII characters (use filename*= for others)');
+  }
+  return value;
+}
+
 function wrap(err: unknown, operation: string, key: string): StorageError {
   if (err instanceof StorageError) return err;
   return new StorageError('E_IO', `storage ${operation} failed for ${JSON.stringify(key)}`, { cause: err });
 }
 
-function checkBase(base: string): string {
+function checkBase(name: string, base: string): string {
   let url: URL;
   try {
     url = new URL(base);
   } catch {
-    throw new TypeError('signedUrlBase must be an absolute URL');
+    throw new TypeError(`${name} must be an absolute URL`);
   }
   if (url.search !== '' || url.hash !== '' || base.includes('?') || base.includes('#')) {
-    throw new TypeError('signedUrlBase must not have a query or fragment');
+    throw new TypeError(`${name} must not have a query or fragment`);
   }
   return base.replace(/\/+$/, '');
 }

@@ -7,6 +7,7 @@ export type StorageErrorCode =
   | 'E_EXPIRY_OUT_OF_RANGE'
   | 'E_MISCONFIGURED'
   | 'E_TOO_LARGE'
+  | 'E_RANGE_NOT_SATISFIABLE'
   | 'E_IO';
 
 /** The HTTP status each code maps to; 5xx codes are never shown to a client. */
@@ -19,6 +20,7 @@ export const STORAGE_ERROR_STATUS: Readonly<Record<StorageErrorCode, number>> = 
   E_EXPIRY_OUT_OF_RANGE: 400,
   E_MISCONFIGURED: 500,
   E_TOO_LARGE: 413,
+  E_RANGE_NOT_SATISFIABLE: 416,
   E_IO: 500,
 });
 

@@ -4,6 +4,20 @@ import { normalizeKey } from './key.js';
 
 export type SignedMethod = 'GET' | 'PUT';
 
+/**
+ * What a signed URL may pin besides method, key and expiry: for a download, the type and
+ * disposition the response carries; for an upload, the type the uploader must send.
+ */
+export interface SignedParams {
+  'response-content-type'?: string;
+  'response-content-disposition'?: string;
+  'content-type'?: string;
+}
+
+// In this order in the signed message; each appears in the URL only when set.
+const PARAMS = ['response-content-type', 'response-content-disposition', 'content-type'] as const;
+const MAX_PARAM_LENGTH = 1024;
+
 export interface UrlSignerOptions {
   /** At least 32 random bytes. Copied; the caller's buffer can be wiped afterwards. */
   secret: Uint8Array;
@@ -54,22 +68,28 @@ export class UrlSigner {
     return this.#clock();
   }
 
-  sign(o: { method: SignedMethod; key: string; expiresAt: number }): string {
+  sign(o: { method: SignedMethod; key: string; expiresAt: number; params?: SignedParams }): string {
     checkMethod(o.method);
     if (!Number.isSafeInteger(o.expiresAt) || o.expiresAt < 1) {
       throw new TypeError('expiresAt must be a positive integer number of unix seconds');
     }
-    return mac(this.#keys[0]!, o.method, normalizeKey(o.key), String(o.expiresAt));
+    const params = o.params ?? {};
+    for (const name of PARAMS) {
+      const value = params[name];
+      if (value !== undefined && !validParam(value)) throw new TypeError(`${name} must be 1-${MAX_PARAM_LENGTH} printable characters`);
+    }
+    return mac(this.#keys[0]!, o.method, normalizeKey(o.key), String(o.expiresAt), params);
   }
 
-  verify(o: { method: SignedMethod; key: string; query: string | URLSearchParams }): void {
+  /** Returns the pinned parameters the URL carried, which the caller must honour. */
+  verify(o: { method: SignedMethod; key: string; query: string | URLSearchParams }): SignedParams {
     checkMethod(o.method);
     const key = normalizeKey(o.key);
-    const { expires, signature } = parseQuery(o.query);
+    const { expires, signature, params } = parseQuery(o.query);
     const given = Buffer.from(signature, 'ascii');
     let valid = false;
     for (const secret of this.#keys) {
-      const expected = Buffer.from(mac(secret, o.method, key, expires), 'ascii');
+      const expected = Buffer.from(mac(secret, o.method, key, expires, params), 'ascii');
       // Both are 43 ASCII bytes (checked by SIGNATURE), as timingSafeEqual requires.
       valid = timingSafeEqual(expected, given) || valid;
     }
@@ -78,19 +98,43 @@ export class UrlSigner {
     if (Math.floor(this.#clock() / 1000) >= Number(expires)) {
       throw new StorageError('E_SIGNATURE_EXPIRED', 'signed URL has expired');
     }
+    return params;
   }
 }
 
-function mac(secret: KeyObject, method: SignedMethod, key: string, expires: string): string {
-  // Keys never contain "\n" (control characters are rejected), so these fields cannot run together.
-  return createHmac('sha256', secret).update(`${CONTEXT}\n${method}\n${expires}\n${key}`, 'utf8').digest('base64url');
+/** The query string of a signed URL: expiry, pinned parameters, signature. */
+export function signedQuery(expiresAt: number, params: SignedParams, signature: string): string {
+  const query = new URLSearchParams({ expires: String(expiresAt) });
+  for (const name of PARAMS) {
+    const value = params[name];
+    if (value !== undefined) query.append(name, value);
+  }
+  query.append('signature', signature);
+  // URLSearchParams writes a space as "+"; RFC 3986 query components use %20.
+  return query.toString().replace(/\+/g, '%20');
 }
 
-function parseQuery(query: string | URLSearchParams): { expires: string; signature: string } {
+function mac(secret: KeyObject, method: SignedMethod, key: string, expires: string, params: SignedParams): string {
+  // Keys and parameter values never contain "\n" (control characters are rejected), and the
+  // parameters come in a fixed order under their names, so no two messages run together.
+  let message = `${CONTEXT}\n${method}\n${expires}\n${key}`;
+  for (const name of PARAMS) {
+    const value = params[name];
+    if (value !== undefined) message += `\n${name}=${value}`;
+  }
+  return createHmac('sha256', secret).update(message, 'utf8').digest('base64url');
+}
+
+function validParam(value: string): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_PARAM_LENGTH && /^[\x20-\x7e]+$/.test(value);
+}
+
+function parseQuery(query: string | URLSearchParams): { expires: string; signature: string; params: SignedParams } {
   const params = typeof query === 'string' ? new URLSearchParams(query.startsWith('?') ? query.slice(1) : query) : query;
   if (!(params instanceof URLSearchParams)) throw new TypeError('query must be a string or URLSearchParams');
   let expires: string | undefined;
   let signature: string | undefined;
+  const pinned: SignedParams = {};
   for (const [name, value] of params) {
     if (name === 'expires') {
       if (expires !== undefined) throw invalid('duplicate "expires" parameter');
@@ -98,6 +142,11 @@ function parseQuery(query: string | URLSearchParams): { expires: string; signatu
     } else if (name === 'signature') {
       if (signature !== undefined) throw invalid('duplicate "signature" parameter');
       signature = value;
+    } else if ((PARAMS as readonly string[]).includes(name)) {
+      const param = name as (typeof PARAMS)[number];
+      if (pinned[param] !== undefined) throw invalid(`duplicate "${name}" parameter`);
+      if (!validParam(value)) throw invalid(`malformed "${name}" parameter`);
+      pinned[param] = value;
     } else {
       throw invalid('unexpected query parameter');
     }
@@ -106,7 +155,7 @@ function parseQuery(query: string | URLSearchParams): { expires: string; signatu
     throw invalid('missing or malformed "expires" parameter');
   }
   if (signature === undefined || !SIGNATURE.test(signature)) throw invalid('missing or malformed "signature" parameter');
-  return { expires, signature };
+  return { expires, signature, params: pinned };
 }
 
 function checkMethod(method: string): void {

@@ -198,3 +198,48 @@ describe('UrlSigner', () => {
     }
   });
 });
+
+describe('pinned response headers and signed uploads', () => {
+  it('a download URL pins its response type and disposition; changing either breaks the signature', async () => {
+    const { box, disk } = await setup();
+    try {
+      await disk.put('r.bin', 'x');
+      const { url, method, headers } = await disk.signedUrl('r.bin', {
+        expiresIn: 60, responseContentType: 'text/csv', responseContentDisposition: 'attachment; filename="r 1.csv"',
+      });
+      expect([method, headers]).toEqual(['GET', {}]);
+      expect(url).not.toContain('+');
+      const { key, query } = parse(url);
+      expect(disk.verifySignedUrl(key, query)).toEqual({
+        'response-content-type': 'text/csv', 'response-content-disposition': 'attachment; filename="r 1.csv"',
+      });
+      const changed = new URL(url);
+      changed.searchParams.set('response-content-type', 'text/html');
+      await expectCode(() => disk.verifySignedUrl(key, changed.search), 'E_SIGNATURE_INVALID');
+      const dropped = new URL(url);
+      dropped.searchParams.delete('response-content-disposition');
+      await expectCode(() => disk.verifySignedUrl(key, dropped.search), 'E_SIGNATURE_INVALID');
+      await expectCode(() => disk.verifySignedUrl(key, `${query}&response-content-type=text%2Fcsv`), 'E_SIGNATURE_INVALID');
+    } finally {
+      await box.cleanup();
+    }
+  });
+
+  it('an upload URL is signed for PUT only, with its content type returned as a header to send', async () => {
+    const { box, disk } = await setup();
+    try {
+      const signed = await disk.signedUploadUrl('new/file.png', { expiresIn: 60, contentType: 'image/png' });
+      expect(signed.method).toBe('PUT');
+      expect(signed.headers).toEqual({ 'content-type': 'image/png' });
+      expect(signed.expiresAt.getTime()).toBe(NOW_MS + 60_000);
+      const { key, query } = parse(signed.url);
+      expect(disk.verifySignedUrl(key, query, 'PUT')).toEqual({ 'content-type': 'image/png' });
+      await expectCode(() => disk.verifySignedUrl(key, query, 'GET'), 'E_SIGNATURE_INVALID');
+      expect(await disk.exists('new/file.png')).toBe(false); // an upload URL needs no existing file
+      await expectCode(disk.signedUploadUrl('x', { expiresIn: 0 }), 'E_EXPIRY_OUT_OF_RANGE');
+      await expect(disk.signedUploadUrl('x', { expiresIn: 5, contentType: 'no type' })).rejects.toThrow(TypeError);
+    } finally {
+      await box.cleanup();
+    }
+  });
+});

@@ -18,7 +18,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     // The issuer and signed URLs name the port, so it must be known before the app is built.
     config = loadConfig(env, { ...overrides, port: String(await freePort(config.host)) });
   }
-  const runtime = createRuntime(config, { env });
+  const runtime = await createRuntime(config, { env });
   const app = await buildApp(runtime);
   try {
     await app.listen({ host: config.host, port: config.port });

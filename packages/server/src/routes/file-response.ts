@@ -1,9 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Disk, FileStat } from '@tsforge/storage';
+import { sendError } from '../plugins/errors.js';
+import { decideRange } from './byte-range.js';
 
 export interface SendFileOptions {
   /** Ask browsers to download rather than render (for URLs anyone may open). */
   attachment?: boolean;
+  /** Pinned by a signed URL: served instead of the stored type. */
+  contentType?: string;
+  /** Pinned by a signed URL: served instead of the default attachment disposition. */
+  contentDisposition?: string;
+}
+
+/** A file as the JSON API shows it. */
+export function describeFile(stat: FileStat) {
+  return {
+    key: stat.key,
+    size: stat.size,
+    etag: stat.etag,
+    content_type: stat.contentType,
+    last_modified: stat.lastModified.toISOString(),
+  };
 }
 
 /** Streams a stored file with its metadata; answers HEAD and a matching If-None-Match without opening it. */
@@ -13,6 +30,7 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, dis
     setFileHeaders(reply, stat, options);
     return notModified(request, stat) ? reply.code(304).send() : reply.send();
   }
+  if (request.headers.range !== undefined) return sendRange(request, reply, disk, key, options);
   const { stat, stream } = await disk.getStream(key);
   setFileHeaders(reply, stat, options);
   if (notModified(request, stat)) {
@@ -22,16 +40,44 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, dis
   return reply.send(stream);
 }
 
+/** RFC 9110 §14.2: a GET with Range gets 206 and that part, 416, or (ignored) the whole file. */
+async function sendRange(request: FastifyRequest, reply: FastifyReply, disk: Disk, key: string, options: SendFileOptions) {
+  const whole = await disk.stat(key);
+  setFileHeaders(reply, whole, options);
+  // RFC 9110 §13.2.2: If-None-Match is evaluated before Range.
+  if (notModified(request, whole)) return reply.code(304).send();
+  const ifRange = request.headers['if-range'];
+  const decision = decideRange(request.headers.range, Array.isArray(ifRange) ? ifRange[0] : ifRange, whole);
+  if (decision === 'unsatisfiable') {
+    // §15.5.17: a 416 names the current length in Content-Range.
+    reply.removeHeader('content-length');
+    reply.header('content-range', `bytes */${whole.size}`);
+    return sendError(reply, 416, 'range_not_satisfiable', `the file has ${whole.size} bytes`);
+  }
+  // The headers describe what is actually sent, should the file have been replaced since the stat.
+  const { stat, stream, range } = await disk.getStream(key, decision ? { range: decision } : {});
+  setFileHeaders(reply, stat, options);
+  if (!range) return reply.send(stream);
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${range.start}-${range.end}/${stat.size}`)
+    .header('content-length', range.end - range.start + 1)
+    .send(stream);
+}
+
 function setFileHeaders(reply: FastifyReply, stat: FileStat, options: SendFileOptions): void {
   reply
-    .header('content-type', stat.contentType)
+    .header('content-type', options.contentType ?? stat.contentType)
     .header('content-length', stat.size)
+    .header('accept-ranges', 'bytes')
     .header('etag', stat.etag)
     .header('last-modified', stat.lastModified.toUTCString())
     .header('x-content-type-options', 'nosniff')
     // A stored file is the user's bytes, not our page: never let it run script on our origin.
     .header('content-security-policy', "default-src 'none'; sandbox");
-  if (options.attachment) {
+  if (options.contentDisposition) {
+    reply.header('content-disposition', options.contentDisposition);
+  } else if (options.attachment) {
     const name = stat.key.slice(stat.key.lastIndexOf('/') + 1);
     reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeRfc5987(name)}`);
   }

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { encodeKeyPath, normalizeKey, type Disk, type FileStat } from '@tsforge/storage';
+import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat } from '@tsforge/storage';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
 import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
-import { sendFile } from './file-response.js';
+import { describeFile as describe, sendFile } from './file-response.js';
+import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
 
 export interface FilesRoutesOptions {
@@ -19,6 +20,7 @@ export interface FilesRoutesOptions {
 }
 
 const SIGNED_URL_SUFFIX = '/signed-url';
+const UPLOAD_URL_SUFFIX = '/upload-url';
 const DEFAULT_SIGNED_URL_TTL = 3600;
 const MAX_PAGE = 1000;
 
@@ -27,6 +29,11 @@ export function filesRoutes(options: FilesRoutesOptions) {
   const { disk, logger, oauth, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
   const canRead = requireScope(oauth, 'files:read');
   const canWrite = requireScope(oauth, 'files:write');
+  // Making an upload URL hands out write access, so it needs files:write; a download URL, files:read.
+  // Judged on the decoded path the handler acts on, never the raw URL (".../x%2Fupload-url").
+  const canSign = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    return (rawKeyOf(request).endsWith(UPLOAD_URL_SUFFIX) ? canWrite : canRead).call(this, request, reply);
+  };
 
   return async function routes(app: FastifyInstance) {
     // Uploads take the body as a stream, whatever its type: it goes to disk, never into memory.
@@ -64,6 +71,10 @@ export function filesRoutes(options: FilesRoutesOptions) {
           .header('location', `/api/files/${encodeKeyPath(stat.key)}`)
           .send(describe(stat));
       });
+
+      // PUT /files/<key>?expires=…&signature=…: an upload URL this server signed (local disks;
+      // on S3 the presigned URL points at the store itself).
+      uploads.put('/files/*', { config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
     });
 
     app.route({
@@ -91,33 +102,35 @@ export function filesRoutes(options: FilesRoutesOptions) {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
         return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
       }
-      const files: ReturnType<typeof describe>[] = [];
-      let nextCursor: string | null = null;
-      // Keys come in UTF-8 byte order (S3's order), so the cursor is compared the same way.
-      const after = cursor === undefined ? undefined : Buffer.from(cursor);
-      for await (const stat of disk.list(prefix)) {
-        if (after !== undefined && Buffer.compare(Buffer.from(stat.key), after) <= 0) continue;
-        if (files.length === limit) {
-          nextCursor = files[files.length - 1]!.key;
-          break;
-        }
-        files.push(describe(stat));
-      }
-      return reply.header('cache-control', 'no-store').send({ files, next_cursor: nextCursor });
+      // Keys come in UTF-8 byte order (S3's order); the cursor is the last key of the page before.
+      const page = await disk.listPage(prefix, { limit, ...(cursor === undefined ? {} : { cursor }) });
+      return reply.header('cache-control', 'no-store').send({ files: page.files.map(describe), next_cursor: page.cursor });
     });
 
-    app.post('/api/files/*', { onRequest: canRead }, async (request, reply) => {
+    app.post('/api/files/*', { onRequest: canSign }, async (request, reply) => {
       const path = rawKeyOf(request);
-      if (!path.endsWith(SIGNED_URL_SUFFIX)) {
-        return sendError(reply, 404, 'not_found', 'POST /api/files/<key>/signed-url is the only POST here');
+      const upload = path.endsWith(UPLOAD_URL_SUFFIX);
+      if (!upload && !path.endsWith(SIGNED_URL_SUFFIX)) {
+        return sendError(reply, 404, 'not_found', 'POST /api/files/<key>/signed-url and /upload-url are the only POSTs here');
       }
-      const key = normalizeKey(path.slice(0, -SIGNED_URL_SUFFIX.length));
+      const key = normalizeKey(path.slice(0, -(upload ? UPLOAD_URL_SUFFIX : SIGNED_URL_SUFFIX).length));
       const expiresIn = expiresInOf(request.body);
       if (expiresIn === null) {
         return sendError(reply, 400, 'invalid_request', 'body must be JSON like {"expires_in": 3600} (seconds, a whole number)');
       }
-      const { url, expiresAt } = await disk.signedUrl(key, { expiresIn });
-      return reply.header('cache-control', 'no-store').send({ url, expires_at: expiresAt.toISOString() });
+      const contentType = contentTypeOf(request.body);
+      if (contentType === null) {
+        return sendError(reply, 400, 'invalid_request', 'content_type must be a media type like "image/png"');
+      }
+      if (!upload) {
+        const { url, expiresAt } = await disk.signedUrl(key, { expiresIn });
+        return reply.header('cache-control', 'no-store').send({ url, expires_at: expiresAt.toISOString() });
+      }
+      const signed = await disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) });
+      logger.info({ key, client_id: request.token?.clientId, expires_in: expiresIn }, 'upload URL signed');
+      return reply.header('cache-control', 'no-store').send({
+        url: signed.url, method: signed.method, headers: signed.headers, expires_at: signed.expiresAt.toISOString(),
+      });
     });
   };
 }
@@ -140,13 +153,10 @@ function expiresInOf(body: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function describe(stat: FileStat) {
-  return {
-    key: stat.key,
-    size: stat.size,
-    etag: stat.etag,
-    content_type: stat.contentType,
-    last_modified: stat.lastModified.toISOString(),
-  };
+/** undefined: none asked for; null: malformed. */
+function contentTypeOf(body: unknown): string | undefined | null {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const value = (body as Record<string, unknown>).content_type;
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && parseContentType(value) !== undefined ? value : null;
 }
-

@@ -1,6 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import type { Disk } from '@tsforge/storage';
-import { sendFile } from './file-response.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
+import type { Logger } from '@tsforge/logging';
+import { sendError } from '../plugins/errors.js';
+import { watchUploadRate } from '../plugins/timeouts.js';
+import { describeFile, sendFile } from './file-response.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
@@ -15,10 +19,63 @@ export function signedFilesRoutes(disk: Disk) {
       exposeHeadRoute: false,
       handler: async (request, reply) => {
         const key = (request.params as { '*': string })['*'];
-        const q = request.url.indexOf('?');
-        disk.verifySignedUrl(key, q === -1 ? '' : request.url.slice(q + 1));
-        return sendFile(request, reply, disk, key, { attachment: true });
+        const pinned = disk.verifySignedUrl(key, queryOf(request));
+        return sendFile(request, reply, disk, key, {
+          attachment: true,
+          ...(pinned['response-content-type'] ? { contentType: pinned['response-content-type'] } : {}),
+          ...(pinned['response-content-disposition'] ? { contentDisposition: pinned['response-content-disposition'] } : {}),
+        });
       },
     });
   };
+}
+
+export interface SignedUploadOptions {
+  disk: Disk;
+  logger: Logger;
+  maxUploadBytes: number;
+  minUploadBytesPerSecond: number;
+  minUploadRateWindowMs: number;
+}
+
+/**
+ * `PUT /files/<key>?expires=…&signature=…`: one upload with a URL made by
+ * `POST /api/files/<key>/upload-url`. Signed with the method, so a download URL cannot upload;
+ * a pinned `content-type` must be sent exactly (as S3 does, 403 otherwise).
+ */
+export function signedUploadHandler(options: SignedUploadOptions) {
+  const { disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
+  return async function signedUpload(request: FastifyRequest, reply: FastifyReply) {
+    const key = (request.params as { '*': string })['*'];
+    const pinned = disk.verifySignedUrl(key, queryOf(request), 'PUT');
+    const sent = request.headers['content-type'];
+    if (pinned['content-type'] !== undefined && sent !== pinned['content-type']) {
+      throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Type: ${pinned['content-type']}`);
+    }
+    // RFC 9112 §6.1: chunked is the only transfer coding decoded here (RFC 9110 §15.6.2: 501).
+    const coding = request.headers['transfer-encoding'];
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+      return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
+    }
+    if (Number(request.headers['content-length'] ?? 0) > maxUploadBytes) {
+      return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
+    }
+    const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+    let stat: FileStat;
+    try {
+      stat = await disk.put(key, (request.body as Readable | undefined) ?? '', {
+        contentType: sent ?? 'application/octet-stream',
+        maxBytes: maxUploadBytes,
+      });
+    } finally {
+      stopWatching();
+    }
+    logger.info({ key: stat.key, size: stat.size }, 'file stored by signed upload');
+    return reply.code(201).header('etag', stat.etag).header('cache-control', 'no-store').send(describeFile(stat));
+  };
+}
+
+function queryOf(request: FastifyRequest): string {
+  const q = request.url.indexOf('?');
+  return q === -1 ? '' : request.url.slice(q + 1);
 }

@@ -186,10 +186,11 @@ type StartOptions = Parameters<typeof startTsforge>[0];
  * The server of the enclosing describe block: started before its tests, stopped and its data dir
  * removed after them. Read its fields inside tests and hooks, once it has started.
  */
-export function serverForSuite(options?: StartOptions): RunningTsforge {
+export function serverForSuite(options?: StartOptions | (() => StartOptions)): RunningTsforge {
   let running: RunningTsforge | undefined;
   beforeAll(async () => {
-    running = await startTsforge(options);
+    // A function is read when the suite starts: settings from an earlier beforeAll (a store's port).
+    running = await startTsforge(typeof options === 'function' ? options() : options);
   });
   afterAll(async () => {
     if (!running) return;

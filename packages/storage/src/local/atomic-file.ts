@@ -16,7 +16,10 @@ const TEMP_STEM_BYTES = 100;
 // Each retry needs a delete to prune the directory again inside a window of a few syscalls.
 const OPEN_ATTEMPTS = 16;
 
-/** `.<name>.<128 random bits>.tmp`: hidden, unguessable, and recognisable so listings skip it. */
+/**
+ * `.<name>.<owner pid, 8 hex><96 random bits>.tmp`: hidden, unguessable, recognisable so listings
+ * skip it, and naming the process writing it, so a sweep after a crash knows whose it was.
+ */
 export function tempName(name: string): string {
   let stem = '';
   let bytes = 0;
@@ -25,7 +28,13 @@ export function tempName(name: string): string {
     if (bytes > TEMP_STEM_BYTES) break;
     stem += char;
   }
-  return `.${stem}.${randomBytes(16).toString('hex')}.tmp`;
+  const owner = (process.pid >>> 0).toString(16).padStart(8, '0');
+  return `.${stem}.${owner}${randomBytes(12).toString('hex')}.tmp`;
+}
+
+/** The pid that wrote a temp file, from its name. */
+export function tempOwner(name: string): number {
+  return Number.parseInt(name.slice(-36, -28), 16);
 }
 
 export function isTempName(name: string): boolean {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import type { FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
+import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
@@ -13,6 +13,7 @@ import { describesVersion, readSidecar, sidecarFor, sidecarPath, toFileStat } fr
 import { SidecarCache } from './sidecar-cache.js';
 import { closeFd, fstatFd, openFd } from './fd.js';
 import { walk } from './walk.js';
+import { sweepTempFiles, type SweepOptions } from './sweep.js';
 
 export interface LocalDriverOptions {
   /** Where files live: key `a/b.txt` is `<root>/a/b.txt`. Created on first use. */
@@ -29,6 +30,9 @@ export interface LocalDriverOptions {
 
 // NAME_MAX is 255 bytes on common file systems; the sidecar adds ".json" to the last segment.
 const MAX_SEGMENT_BYTES = 250;
+// Larger reads than the 64 KiB default: fewer syscalls and socket writes for big files; a read
+// never allocates more than what remains of the range, so small files are unaffected.
+const READ_CHUNK = 512 * 1024;
 const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: never hang opening a FIFO
 
 /**
@@ -37,6 +41,8 @@ const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: 
  * files. Nothing is followed out of the root: see `Jail`.
  */
 export class LocalDriver implements StorageDriver {
+  /** Files on disk have no per-file visibility: serve public ones through `Disk.url` and your own route. */
+  readonly capabilities: DriverCapabilities = { visibility: false };
   readonly #data: Jail;
   readonly #meta: Jail;
   readonly #fileMode: number;
@@ -85,7 +91,7 @@ export class LocalDriver implements StorageDriver {
       await refuseNonFile(target);
       const limits = maxBytes === undefined ? { mode: this.#fileMode } : { maxBytes, mode: this.#fileMode };
       data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, toSource(body), limits);
-      const record = sidecarFor(contentType, data.etag, data.stat);
+      const record = sidecarFor(contentType, data.etag, data.stat, options.metadata);
       meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
         mode: this.#fileMode,
       });
@@ -132,7 +138,7 @@ export class LocalDriver implements StorageDriver {
     }
   }
 
-  async getStream(key: string): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
+  async getStream(key: string, range?: ByteRange): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }> {
     const segments = this.#segments(key, false);
     const target = join(this.#data.base, ...segments);
     let fd: number | undefined;
@@ -143,6 +149,9 @@ export class LocalDriver implements StorageDriver {
       const stat = await fstatFd(fd);
       if (!stat.isFile()) throw notFound();
       const fileStat = toFileStat(key, stat, await this.#readSidecar(segments, stat));
+      const start = range?.start ?? 0;
+      const end = range ? range.end : stat.size - 1;
+      if (range && end >= stat.size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', 'the file is shorter than the range');
       let stream: NodeJS.ReadableStream;
       if (stat.size === 0) {
         await closeFd(fd);
@@ -150,7 +159,7 @@ export class LocalDriver implements StorageDriver {
       } else {
         // Bounded by the size just read: the stream ends with its last byte instead of one more
         // read to find EOF, so a response ends the moment its body is written. It closes the fd.
-        stream = createReadStream(target, { fd, start: 0, end: stat.size - 1 });
+        stream = createReadStream(target, { fd, start, end, highWaterMark: READ_CHUNK });
       }
       fd = undefined;
       return { stat: fileStat, stream };
@@ -186,6 +195,14 @@ export class LocalDriver implements StorageDriver {
     } catch (err) {
       throw mapError(err, 'delete');
     }
+  }
+
+  /**
+   * Removes temp files left by writes whose process died before finishing (see `sweepTempFiles`).
+   * Run it at start-up; it walks the whole tree, so it can take a while on a large store.
+   */
+  sweepTempFiles(options?: SweepOptions): Promise<number> {
+    return sweepTempFiles([this.#data.base, this.#meta.base], options);
   }
 
   list(prefix: string): AsyncIterable<FileStat> {

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CONTENT_TYPE, parseContentType } from '../content-type.js';
 import { errnoCode } from '../errors.js';
+import { parseMetadata } from '../metadata.js';
 import type { FileStat } from '../types.js';
 import { O_NOFOLLOW } from './atomic-file.js';
 
@@ -19,10 +20,12 @@ export interface Sidecar {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** Absent when empty. */
+  metadata?: Record<string, string>;
 }
 
 const ETAG = /^"[0-9a-f]{32}"$/;
-const MAX_SIDECAR_BYTES = 4096;
+const MAX_SIDECAR_BYTES = 8192; // 2 KiB of metadata, JSON-escaped, and the rest
 
 /**
  * Where the sidecar of `segments` lives under `metaRoot`. Files get `.json`, directories `.d`,
@@ -33,8 +36,10 @@ export function sidecarPath(metaRoot: string, segments: readonly string[]): stri
   return join(metaRoot, ...dirs, `${segments[segments.length - 1]}.json`);
 }
 
-export function sidecarFor(contentType: string, etag: string, stat: Stats): Sidecar {
-  return { v: 1, contentType, etag, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+export function sidecarFor(contentType: string, etag: string, stat: Stats, metadata?: Record<string, string>): Sidecar {
+  const record: Sidecar = { v: 1, contentType, etag, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  if (metadata && Object.keys(metadata).length) record.metadata = metadata;
+  return record;
 }
 
 /** The sidecar at `path`, or undefined if it is missing or malformed. */
@@ -71,6 +76,7 @@ export function toFileStat(key: string, stat: Stats, sidecar: Sidecar | undefine
     lastModified: new Date(Math.floor(stat.mtimeMs)),
     etag: matches ? sidecar.etag : fallbackEtag(stat),
     contentType: matches ? sidecar.contentType : DEFAULT_CONTENT_TYPE,
+    metadata: matches && sidecar.metadata ? { ...sidecar.metadata } : {},
   };
 }
 
@@ -102,5 +108,11 @@ function parseSidecar(text: string): Sidecar | undefined {
   ) {
     return undefined;
   }
-  return { v: 1, contentType: s.contentType, etag: s.etag, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  const record: Sidecar = { v: 1, contentType: s.contentType, etag: s.etag, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  if (s.metadata !== undefined) {
+    const metadata = parseMetadata(s.metadata);
+    if (metadata === undefined) return undefined;
+    record.metadata = metadata;
+  }
+  return record;
 }

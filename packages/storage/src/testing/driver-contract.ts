@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { Disk } from '../disk.js';
 import { StorageError, type StorageErrorCode } from '../errors.js';
 import type { FileStat, StorageDriver } from '../types.js';
 
 /** The two functions of a test runner the suite needs (vitest, node:test, mocha, jest all fit). */
 export interface ContractRunner {
   describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void>): void;
+  it(name: string, fn: () => Promise<void>, timeoutMs?: number): void;
 }
 
 export interface DriverFixture {
@@ -23,7 +24,7 @@ const STRONG_ETAG = /^"[^"\s]+"$/;
  */
 export function storageDriverContract(runner: ContractRunner, setup: () => Promise<DriverFixture>): void {
   const { describe, it } = runner;
-  const test = (name: string, fn: (driver: StorageDriver) => Promise<void>) =>
+  const test = (name: string, fn: (driver: StorageDriver) => Promise<void>, timeoutMs?: number) =>
     it(name, async () => {
       const fixture = await setup();
       try {
@@ -31,7 +32,7 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       } finally {
         await fixture.cleanup?.();
       }
-    });
+    }, timeoutMs);
 
   describe('StorageDriver contract', () => {
     test('put then stat and getStream describe the same bytes (size, strong etag, content type)', async (driver) => {
@@ -134,6 +135,113 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       assert.deepEqual(await keys(driver, ''), ['race.txt']);
     });
   });
+
+  describe('Disk over the driver', () => {
+    test('keys with reserved and non-ASCII characters put, list, read and copy intact', async (driver) => {
+      const disk = new Disk(driver);
+      for (const key of SPECIAL_KEYS) await disk.put(`sp/${key}`, `body of ${key}`);
+      const sorted = SPECIAL_KEYS.map((k) => `sp/${k}`).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      assert.deepEqual(await diskKeys(disk, 'sp/'), sorted);
+      for (const key of SPECIAL_KEYS) {
+        assert.equal((await disk.get(`sp/${key}`)).toString(), `body of ${key}`, key);
+        await disk.copy(`sp/${key}`, `copy/${key}`);
+        assert.equal((await disk.get(`copy/${key}`)).toString(), `body of ${key}`, `copy of ${key}`);
+      }
+    });
+
+    test('user metadata comes back from stat, getStream, list and a copy; bad metadata is a TypeError', async (driver) => {
+      const disk = new Disk(driver);
+      const metadata = { 'uploaded-by': 'user 42', origin: 'https://example.test/a?b=c', empty: '' };
+      const put = await disk.put('m/doc.txt', 'x', { metadata });
+      assert.deepEqual(put.metadata, metadata);
+      assert.deepEqual((await disk.stat('m/doc.txt')).metadata, metadata);
+      const { stat, stream } = await disk.getStream('m/doc.txt');
+      await readAll(stream);
+      assert.deepEqual(stat.metadata, metadata);
+      const listed: FileStat[] = [];
+      for await (const s of disk.list('m/')) listed.push(s);
+      assert.deepEqual(listed.map((s) => s.metadata), [metadata]);
+      assert.deepEqual((await disk.copy('m/doc.txt', 'm/copy.txt')).metadata, metadata);
+      assert.deepEqual((await disk.put('m/plain.txt', 'y')).metadata, {});
+      const bads: Record<string, string>[] = [{ Upper: 'x' }, { 'a b': 'x' }, { ok: 'caf\u00e9' }, { ok: 'line\nbreak' }, { big: 'x'.repeat(2100) }];
+      for (const bad of bads) {
+        await assert.rejects(disk.put('m/bad.txt', 'z', { metadata: bad }), TypeError, JSON.stringify(bad).slice(0, 40));
+      }
+      assert.equal(await disk.exists('m/bad.txt'), false);
+    });
+
+    test('getStream with a byte range yields exactly those bytes; past the end is E_RANGE_NOT_SATISFIABLE', async (driver) => {
+      const disk = new Disk(driver);
+      await disk.put('r.bin', '0123456789');
+      const read = async (range: { start: number; end?: number }) => {
+        const { stat, stream, range: resolved } = await disk.getStream('r.bin', { range });
+        assert.equal(stat.size, 10);
+        return { text: (await readAll(stream)).toString(), resolved };
+      };
+      assert.deepEqual(await read({ start: 2, end: 4 }), { text: '234', resolved: { start: 2, end: 4 } });
+      assert.deepEqual(await read({ start: 7 }), { text: '789', resolved: { start: 7, end: 9 } });
+      assert.deepEqual(await read({ start: 9, end: 100 }), { text: '9', resolved: { start: 9, end: 9 } });
+      await rejectsWith(disk.getStream('r.bin', { range: { start: 10 } }), 'E_RANGE_NOT_SATISFIABLE');
+      await rejectsWith(disk.getStream('missing', { range: { start: 0 } }), 'E_NOT_FOUND');
+    });
+
+    test('copy and move keep content and type; a missing source is E_NOT_FOUND', async (driver) => {
+      const disk = new Disk(driver);
+      await disk.put('from.txt', 'payload', { contentType: 'text/plain' });
+      const copied = await disk.copy('from.txt', 'dir/to.txt');
+      assert.equal(copied.key, 'dir/to.txt');
+      assert.equal(copied.size, 7);
+      assert.equal(copied.contentType, 'text/plain');
+      assert.equal((await disk.get('dir/to.txt')).toString(), 'payload');
+      await disk.move('dir/to.txt', 'moved.txt');
+      assert.equal(await disk.exists('dir/to.txt'), false);
+      assert.equal((await disk.get('moved.txt')).toString(), 'payload');
+      await rejectsWith(disk.copy('nope.txt', 'x.txt'), 'E_NOT_FOUND');
+      assert.equal(await disk.exists('x.txt'), false);
+    });
+
+    test('deleteAll removes every key under the prefix and nothing else', async (driver) => {
+      const disk = new Disk(driver);
+      for (const key of ['tmp/a', 'tmp/b/c', 'tmp-keep', 'keep/tmp/x']) await disk.put(key, 'x');
+      assert.deepEqual(await disk.deleteAll('tmp/'), { deleted: 2, failed: [] });
+      assert.deepEqual(await diskKeys(disk, ''), ['keep/tmp/x', 'tmp-keep']);
+      assert.deepEqual(await disk.deleteAll('nothing/'), { deleted: 0, failed: [] });
+    });
+
+    test('more than 1000 keys: list yields all, pages of at most 1000 with a cursor, deleteAll in batches', async (driver) => {
+      const disk = new Disk(driver);
+      const all = Array.from({ length: 1005 }, (_, i) => `list/${String(i).padStart(4, '0')}`);
+      await inBatches(all, 32, (key) => disk.put(key, key));
+      assert.deepEqual(await diskKeys(disk, 'list/'), all);
+      const first = await disk.listPage('list/');
+      assert.equal(first.files.length, 1000);
+      assert.equal(first.cursor, all[999]);
+      const second = await disk.listPage('list/', { cursor: first.cursor! });
+      assert.deepEqual(second.files.map((f) => f.key), all.slice(1000));
+      assert.equal(second.cursor, null);
+      const small = await disk.listPage('list/', { cursor: all[2]!, limit: 2 });
+      assert.deepEqual(small.files.map((f) => f.key), all.slice(3, 5));
+      assert.equal(small.cursor, all[4]);
+      assert.deepEqual(await disk.deleteAll('list/'), { deleted: 1005, failed: [] });
+      assert.deepEqual(await diskKeys(disk, 'list/'), []);
+    }, 180_000); // 2000+ requests against a remote store
+  });
+}
+
+/** Keys real stores got wrong: each segment must be encoded as a whole (`+` is not a space, `?` and `#` are not URL syntax). */
+export const SPECIAL_KEYS: readonly string[] = [
+  'a b.txt', 'a+b.txt', 'c++/x', "it's(1)*!.txt", 'q?x=1#h.txt', '100%.txt', '\u00fcn\u00ef-\u65e5\u672c.txt', 'r\u00e9sum\u00e9.pdf', 'file#1.txt',
+  'a?expires=9999999999&x=.txt',
+];
+
+async function diskKeys(disk: Disk, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const stat of disk.list(prefix)) out.push(stat.key);
+  return out;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: StorageErrorCode): Promise<void> {

@@ -1,0 +1,142 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat as statFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { StorageError } from '@tsforge/storage';
+import { loadConfig } from '../config.js';
+import { openDisk } from '../runtime.js';
+import { ServerSecret } from '../server-secret.js';
+import { Progress } from './progress.js';
+import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+
+export const STORAGE_USAGE = `Usage: tsforge storage <put|get|ls|rm|sign> [options]
+
+Work with the files of the disk \`tsforge serve\` uses (local, or S3 with STORAGE_DRIVER=s3 and
+the same S3_* / AWS_* settings). Large transfers show a progress bar on a terminal.
+
+  tsforge storage put KEY [FILE]      upload FILE (or stdin) to KEY
+      --content-type TYPE             store with this type (default: guessed from KEY)
+  tsforge storage get KEY [FILE]      download KEY to FILE (or stdout)
+  tsforge storage ls [PREFIX] [--json]
+                                      list files (key, size, type, last modified)
+  tsforge storage rm KEY [KEY ...]    delete files (missing ones are fine)
+  tsforge storage sign KEY [--expires-in SECONDS] [--upload [--content-type TYPE]] [--json]
+                                      print a signed download URL, or with --upload a signed
+                                      upload URL (a PUT; send the headers --json shows)
+
+Options for all:
+${DATA_DIR_HELP}
+  -h, --help         show this help`;
+
+const OPTIONS = {
+  'content-type': { type: 'string' },
+  'expires-in': { type: 'string' },
+  upload: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
+
+/** A storage failure the operator can act on: its message, exit status 1, no stack. */
+export class StorageCommandError extends Error {
+  readonly exitCode = 1;
+}
+
+type Out = (text: string) => void;
+type Disk = Awaited<ReturnType<typeof openDisk>>['disk'];
+type Action = (a: { disk: Disk; args: string[]; values: Record<string, unknown>; out: Out }) => Promise<void>;
+
+export async function storageCommand(argv: string[], out: Out): Promise<void> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, STORAGE_USAGE);
+  const [action, ...args] = positionals;
+  if (values.help) return out(STORAGE_USAGE);
+  if (action === undefined) throw new UsageError('missing subcommand: put, get, ls, rm or sign', STORAGE_USAGE);
+  const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+  if (!run) throw new UsageError(`unknown subcommand "${action}"`, STORAGE_USAGE);
+  const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
+  const storage = await openDisk(config, ServerSecret.loadOrCreate(config.dataDir));
+  try {
+    await run({ disk: storage.disk, args, values, out });
+  } catch (err) {
+    if (err instanceof StorageError && err.expose) throw new StorageCommandError(err.message);
+    if (err instanceof StorageError && err.code === 'E_MISCONFIGURED') throw new StorageCommandError(`storage is misconfigured: ${err.message}`);
+    throw err;
+  } finally {
+    storage.close();
+  }
+}
+
+const ACTIONS: Record<string, Action> = {
+  async put({ disk, args, values, out }) {
+    const [key, file, extra] = args;
+    if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    const fromStdin = file === undefined || file === '-';
+    const total = fromStdin ? undefined : await statFile(file).then((s) => s.size, () => {
+      throw new StorageCommandError(`cannot read ${file}`);
+    });
+    const source: NodeJS.ReadableStream = fromStdin ? process.stdin : createReadStream(file);
+    const body = Progress.wanted(total) ? source.pipe(new Progress(`put ${key}`, total)) : source;
+    const contentType = values['content-type'] as string | undefined;
+    const stat = await disk.put(key, body, contentType ? { contentType } : {});
+    out(values.json ? JSON.stringify(describe(stat)) : `stored ${stat.key} (${stat.size} bytes, ${stat.contentType})`);
+  },
+
+  async get({ disk, args }) {
+    const [key, file, extra] = args;
+    if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    const { stat, stream } = await disk.getStream(key);
+    const toStdout = file === undefined || file === '-';
+    const source = Progress.wanted(stat.size) && !(toStdout && process.stdout.isTTY) ? stream.pipe(new Progress(`get ${key}`, stat.size)) : stream;
+    try {
+      await pipeline(source, toStdout ? process.stdout : createWriteStream(file, { flags: 'w' }));
+    } catch (err) {
+      // A half-written copy looks like the file; do not leave one.
+      if (!toStdout) await rm(file, { force: true });
+      throw err;
+    }
+  },
+
+  async ls({ disk, args, values, out }) {
+    const [prefix = '', extra] = args;
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    let count = 0;
+    for await (const stat of disk.list(prefix)) {
+      count++;
+      out(values.json
+        ? JSON.stringify(describe(stat))
+        : `${stat.lastModified.toISOString()}  ${String(stat.size).padStart(12)}  ${stat.contentType.padEnd(24)}  ${stat.key}`);
+    }
+    if (count === 0 && !values.json) out(prefix ? `no files under "${prefix}"` : 'no files');
+  },
+
+  async rm({ disk, args, out }) {
+    if (args.length === 0) throw new UsageError('missing KEY', STORAGE_USAGE);
+    for (const key of args) {
+      await disk.delete(key);
+      out(`deleted ${key}`);
+    }
+  },
+
+  async sign({ disk, args, values, out }) {
+    const [key, extra] = args;
+    if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    const raw = (values['expires-in'] as string | undefined) ?? '3600';
+    if (!/^\d+$/.test(raw)) throw new UsageError('--expires-in must be a whole number of seconds', STORAGE_USAGE);
+    const expiresIn = Number(raw);
+    const contentType = values['content-type'] as string | undefined;
+    if (contentType && !values.upload) throw new UsageError('--content-type goes with --upload', STORAGE_USAGE);
+    const signed = values.upload
+      ? await disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) })
+      : await disk.signedUrl(key, { expiresIn });
+    if (values.json) {
+      out(JSON.stringify({ url: signed.url, method: signed.method, headers: signed.headers, expires_at: signed.expiresAt.toISOString() }));
+    } else {
+      out(signed.url);
+    }
+  },
+};
+
+function describe(stat: { key: string; size: number; etag: string; contentType: string; lastModified: Date }) {
+  return { key: stat.key, size: stat.size, etag: stat.etag, content_type: stat.contentType, last_modified: stat.lastModified.toISOString() };
+}

@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClient, getToken, type RunningTsforge } from './tsforge.js';
+
+/** RFC 9110 §14 range requests on GET /api/files, whatever the driver. */
+export function rangeSuite(server: RunningTsforge): void {
+  describe('RFC 9110 §14 byte ranges on GET /api/files/<key>', () => {
+    let token: string;
+    let etag: string;
+    beforeAll(async () => {
+      token = await getToken(server.url, await createClient(server.dataDir));
+      const put = await fetch(`${server.url}/api/files/range/digits.txt`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: '0123456789' });
+      etag = put.headers.get('etag')!;
+    });
+    const get = (headers: Record<string, string>, method = 'GET') =>
+      fetch(`${server.url}/api/files/range/digits.txt`, { method, headers: { authorization: `Bearer ${token}`, ...headers } });
+
+    it.each([
+      ['bytes=2-4', '234', 'bytes 2-4/10'],
+      ['bytes=7-', '789', 'bytes 7-9/10'],
+      ['bytes=-3', '789', 'bytes 7-9/10'],
+      ['bytes=-30', '0123456789', 'bytes 0-9/10'],
+      ['bytes=8-100', '89', 'bytes 8-9/10'],
+    ])('§14.1.2 %s → 206 %j with Content-Range %s', async (range, body, contentRange) => {
+      const response = await get({ range });
+      expect(response.status).toBe(206);
+      expect(response.headers.get('content-range')).toBe(contentRange);
+      expect(response.headers.get('content-length')).toBe(String(body.length));
+      expect(await response.text()).toBe(body);
+    });
+
+    it.each(['bytes=10-', 'bytes=-0', 'bytes=10-20'])('§15.5.17 %s → 416 with Content-Range bytes */10', async (range) => {
+      const response = await get({ range });
+      expect(response.status).toBe(416);
+      expect(response.headers.get('content-range')).toBe('bytes */10');
+      expect(await response.json()).toEqual({ error: 'range_not_satisfiable', error_description: expect.any(String) });
+    });
+
+    it.each(['bytes=0-1,3-4', 'items=0-1', 'bytes=5-2', 'bytes=x-y', 'bytes=-'])('§14.2 %s is ignored: 200 and the whole file', async (range) => {
+      const response = await get({ range });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('0123456789');
+    });
+
+    it('§13.1.5 If-Range with the current etag gets the range, with another the whole file', async () => {
+      const hit = await get({ range: 'bytes=0-1', 'if-range': etag });
+      expect([hit.status, await hit.text()]).toEqual([206, '01']);
+      const miss = await get({ range: 'bytes=0-1', 'if-range': '"something-else"' });
+      expect([miss.status, await miss.text()]).toEqual([200, '0123456789']);
+    });
+
+    it('§13.2.2 If-None-Match is judged before Range; HEAD advertises Accept-Ranges and ignores Range', async () => {
+      expect((await get({ range: 'bytes=0-1', 'if-none-match': etag })).status).toBe(304);
+      const head = await get({ range: 'bytes=0-1' }, 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.headers.get('accept-ranges')).toBe('bytes');
+      expect(head.headers.get('content-length')).toBe('10');
+    });
+  });
+}

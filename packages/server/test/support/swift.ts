@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { startSwift, swiftAvailable, type SwiftServer } from '@tsforge/storage/testing';
+
+/** Skipped where OpenStack Swift is not installed, except under CI, where that is a failure. */
+export function describeSwift(name: string, fn: () => void): void {
+  const available = swiftAvailable();
+  if (!available && process.env.CI) {
+    throw new Error('CI=true but OpenStack Swift is missing: apt-get install python3-swift python3-pastedeploy');
+  }
+  (available ? describe : describe.skip)(name, fn);
+}
+
+/** Swift with one bucket for the enclosing suite, and the env that points tsforge at it. */
+export function swiftForSuite(bucket = 'tsforge-files'): { env(): NodeJS.ProcessEnv; server(): SwiftServer } {
+  let swift: SwiftServer | undefined;
+  beforeAll(async () => {
+    swift = await startSwift({ buckets: [bucket] });
+  });
+  afterAll(async () => {
+    await swift?.stop();
+  });
+  const server = () => {
+    if (!swift) throw new Error('Swift has not started');
+    return swift;
+  };
+  return {
+    server,
+    env: () => ({
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: bucket,
+      S3_ENDPOINT: server().endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_REGION: server().region,
+      AWS_ACCESS_KEY_ID: server().accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server().secretAccessKey,
+    }),
+  };
+}
