@@ -65,8 +65,8 @@ describe('no global registry', () => {
   it('two instances in one process register the same names without colliding', async () => {
     const a = metrics();
     const b = metrics();
-    a.counter({ name: 'jobs_total', help: 'Jobs.' }).inc(2);
-    b.counter({ name: 'jobs_total', help: 'Jobs.' }).inc(5);
+    a.counter({ name: 'jobs_total', help: 'Jobs.' }).incBy(2);
+    b.counter({ name: 'jobs_total', help: 'Jobs.' }).incBy(5);
     expect(a.registry).not.toBe(b.registry);
     expect(value(await families(a), 'jobs_total')).toBe(2);
     expect(value(await families(b), 'jobs_total')).toBe(5);
