@@ -22,7 +22,14 @@ export interface ServerConfig {
   /** A connection with no traffic for this long is closed. */
   idleTimeoutMs: number;
   scopes: string[];
+  /** Credentials a scraper must present on `/metrics`; undefined leaves it open (bind to a private interface then). */
+  metricsAuth: MetricsAuth | undefined;
 }
+
+/** `METRICS_AUTH_TOKEN` (RFC 6750 bearer token) or `METRICS_BASIC_AUTH` (`user:password`, RFC 7617). */
+export type MetricsAuth =
+  | { scheme: 'bearer'; token: string }
+  | { scheme: 'basic'; user: string; password: string };
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';
@@ -58,7 +65,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
     idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
+    metricsAuth: metricsAuth(env.METRICS_AUTH_TOKEN, env.METRICS_BASIC_AUTH),
   };
+}
+
+const MIN_TOKEN_LENGTH = 16;
+const MIN_PASSWORD_LENGTH = 12;
+
+function metricsAuth(token: string | undefined, basic: string | undefined): MetricsAuth | undefined {
+  if (token && basic) throw new ConfigError('set METRICS_AUTH_TOKEN or METRICS_BASIC_AUTH, not both');
+  if (token) {
+    // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) throw new ConfigError('METRICS_AUTH_TOKEN must be a bearer token (letters, digits, -._~+/ and trailing =)');
+    if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`METRICS_AUTH_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+    return { scheme: 'bearer', token };
+  }
+  if (basic) {
+    // RFC 7617 §2: "a user-id containing a colon character is invalid".
+    const colon = basic.indexOf(':');
+    const user = basic.slice(0, colon);
+    const password = basic.slice(colon + 1);
+    if (colon < 1) throw new ConfigError('METRICS_BASIC_AUTH must be user:password');
+    if (password.length < MIN_PASSWORD_LENGTH) throw new ConfigError(`METRICS_BASIC_AUTH's password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (/[\x00-\x1f\x7f]/.test(basic)) throw new ConfigError('METRICS_BASIC_AUTH must not contain control characters');
+    return { scheme: 'basic', user, password };
+  }
+  return undefined;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -6,6 +6,7 @@ import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import type { ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
+import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
@@ -14,6 +15,8 @@ export interface Runtime {
   context: RequestContext;
   metrics: Metrics;
   httpMetrics: HttpMetrics;
+  /** The metrics sinks of the OAuth2 and storage cores. */
+  domainMetrics: DomainMetrics;
   store: OAuth2Store;
   oauth: OAuth2Server;
   disk: Disk;
@@ -52,9 +55,10 @@ export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}
   });
   const metrics = new Metrics();
   const httpMetrics = new HttpMetrics(metrics);
+  const domainMetrics = createDomainMetrics(metrics);
 
   return {
-    config, logger, context, metrics, httpMetrics, store, oauth, disk,
+    config, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk,
     async close() {
       metrics.close();
       await store.close();
