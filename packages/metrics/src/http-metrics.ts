@@ -1,7 +1,7 @@
 import type { Server } from 'node:net';
-import type { Counter, CounterSeries } from './counter.js';
+import type { Counter } from './counter.js';
 import type { Gauge } from './gauge.js';
-import type { Histogram, HistogramSeries } from './histogram.js';
+import type { Histogram } from './histogram.js';
 import type { Metrics } from './metrics.js';
 
 /** The one `route` label value for every request that matched no route, so unknown URLs cannot create series. */
@@ -37,11 +37,6 @@ export interface HttpObservation {
 
 export type HttpLabel = 'method' | 'route' | 'status';
 
-interface Series {
-  requests: CounterSeries;
-  duration: HistogramSeries<HttpLabel>;
-}
-
 /**
  * RED metrics for an HTTP server, independent of any framework: the adapter
  * measures a request and calls `observe` once it has been answered.
@@ -50,9 +45,6 @@ export class HttpMetrics {
   readonly requests: Counter<HttpLabel>;
   readonly duration: Histogram<HttpLabel>;
   readonly connections: Gauge<never>;
-  // One entry per label set, bounded like the label sets themselves (8 methods × the app's
-  // routes × 500 statuses at most): a request costs a map lookup, not a new labels object.
-  readonly #series = new Map<string, Series>();
 
   constructor(metrics: Metrics, options: HttpMetricsOptions = {}) {
     const labelNames = ['method', 'route', 'status'] as const;
@@ -81,17 +73,15 @@ export class HttpMetrics {
     if (typeof o.seconds !== 'number' || !Number.isFinite(o.seconds) || o.seconds < 0) {
       throw new TypeError(`seconds must be a finite number >= 0, got ${String(o.seconds)}`);
     }
-    const method = normalizeMethod(o.method);
-    const route = o.route === undefined || o.route === '' ? UNMATCHED_ROUTE : o.route;
-    const key = `${method} ${o.status} ${route}`;
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      const labels = { method, route, status: String(o.status) };
-      series = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
-      this.#series.set(key, series);
-    }
-    series.requests.inc();
-    series.duration.observe(o.seconds);
+    const labels = {
+      method: normalizeMethod(o.method),
+      route: o.route === undefined || o.route === '' ? UNMATCHED_ROUTE : o.route,
+      status: String(o.status),
+    };
+    // Straight to prom-client, the values are checked above. A cache of bound series per label
+    // set measured slower than this one small object (prom-client hashes the labels either way).
+    this.requests.prom.inc(labels, 1);
+    this.duration.prom.observe(labels, o.seconds);
   }
 
   /** Counts the connections of `server` in `active_connections` from now on. */
