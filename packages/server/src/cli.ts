@@ -38,6 +38,8 @@ Environment:
   TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
   TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
   TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
+  METRICS_AUTH_TOKEN           bearer token /metrics requires (16+ chars; default: open)
+  METRICS_BASIC_AUTH           user:password /metrics requires instead (password 12+ chars)
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
   LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)`;
 
