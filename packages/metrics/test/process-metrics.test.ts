@@ -81,6 +81,28 @@ describe('no global registry', () => {
   });
 });
 
+describe('GC and event-loop samplers of our own', () => {
+  it('counts every collection of a batch (prom-client kept only the first entry of each callback)', async () => {
+    const m = metrics();
+    forceGc();
+    await sleep(20);
+    const before = value(await families(m), 'nodejs_gc_duration_seconds_count');
+    // Five collections in one tick reach the observer as one batch.
+    for (let i = 0; i < 5; i++) forceGc();
+    await sleep(20);
+    expect(value(await families(m), 'nodejs_gc_duration_seconds_count') - before).toBeGreaterThanOrEqual(5);
+    expect(value(await families(m), 'nodejs_gc_duration_seconds_count', { kind: 'major' })).toBeGreaterThanOrEqual(5);
+  });
+
+  it('leave node:perf_hooks as they found it (nothing is patched to catch prom-client\'s monitors)', async () => {
+    const hooks = await import('node:perf_hooks');
+    const { monitorEventLoopDelay, PerformanceObserver } = hooks;
+    metrics();
+    expect(hooks.monitorEventLoopDelay).toBe(monitorEventLoopDelay);
+    expect(hooks.PerformanceObserver).toBe(PerformanceObserver);
+  });
+});
+
 describe('close()', () => {
   it('stops the GC observer: collections after close are not recorded', async () => {
     const m = metrics();

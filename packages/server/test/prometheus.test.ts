@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +77,18 @@ describe('a real Prometheus server scraping tsforge serve', () => {
         removeDir(dir);
       }
     });
+  });
+
+  it('fails, never skips, under CI=true when the prometheus binary is missing', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'packages/server/test/prometheus.test.ts', '-t', 'scrapes it'], {
+      cwd: root, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, HOME: process.env.HOME, PROMETHEUS: '/nonexistent/prometheus', ...env },
+    });
+    const ci = run({ CI: 'true' });
+    expect(ci.status).not.toBe(0);
+    expect(ci.stdout + ci.stderr).toContain('prometheus is required in CI');
+    const local = run({ CI: '' });
+    expect(local.status, local.stdout + local.stderr).toBe(0);
+    expect(local.stdout + local.stderr).toMatch(/skipped/);
   });
 });

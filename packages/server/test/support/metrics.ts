@@ -40,9 +40,10 @@ const IN_CI = process.env.CI !== undefined && process.env.CI !== '' && process.e
  * test is skipped with the reason printed, except under CI, which installs it: there it fails.
  */
 export function requireTool(ctx: TestContext, name: 'prometheus' | 'promtool'): string {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean).concat('/usr/bin');
-  for (const dir of dirs) {
-    const path = join(dir, name);
+  // PROMETHEUS=/path or PROMTOOL=/path overrides the PATH search (a path that does not exist simulates absence).
+  const override = process.env[name.toUpperCase()];
+  const candidates = override ? [override] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).concat('/usr/bin').map((dir) => join(dir, name));
+  for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);
       return path;
