@@ -46,7 +46,7 @@ export function httpMetricsMiddleware<Req extends IncomingMessage = IncomingMess
 
 /**
  * A `(req, res)` handler serving the registry: Prometheus text 0.0.4, or OpenMetrics 1.0 when
- * the scraper's `Accept` prefers it, never cached.
+ * the scraper's `Accept` prefers it, never cached. A failing collect callback gives a plain 500.
  */
 export function metricsHandler(metrics: Metrics): (request: IncomingMessage, response: ServerResponse) => void {
   return function serveMetrics(request, response) {
@@ -55,7 +55,11 @@ export function metricsHandler(metrics: Metrics): (request: IncomingMessage, res
         response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', vary: 'Accept' });
         response.end(request.method === 'HEAD' ? undefined : body);
       },
-      (err: unknown) => response.destroy(err instanceof Error ? err : new Error(String(err))),
+      // A collect callback failed: say so without its text (it is the application's, not the scraper's business).
+      () => {
+        if (response.headersSent) return void response.destroy();
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('metrics collection failed\n');
+      },
     );
   };
 }

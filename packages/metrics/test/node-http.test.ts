@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Gauge as PromGauge } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpMetrics, UNMATCHED_ROUTE, httpMetricsMiddleware, metricsHandler, type Metrics } from '../src/index.js';
 import { checkExposition, seriesCount } from './exposition-parser.js';
@@ -119,6 +120,17 @@ describe('metricsHandler: /metrics for node:http', () => {
     expect(om.response.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(om.body.endsWith('# EOF\n')).toBe(true);
     expect(om.families.get('http_requests')?.type).toBe('counter');
+  });
+
+  it('answers 500 without the error text when a collect callback throws, and keeps serving', async () => {
+    const { url, m } = await app();
+    let fail = true;
+    new PromGauge({ name: 'flaky', help: 'F.', registers: [m.registry], collect() { if (fail) throw new Error('secret internals at /srv/app.js:12'); } });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('metrics collection failed\n');
+    fail = false;
+    expect((await scrape(url)).families.has('flaky')).toBe(true);
   });
 
   it('answers HEAD with the headers and no body', async () => {
