@@ -64,7 +64,9 @@ describe('a real Prometheus server scraping tsforge serve', () => {
         expect(Number(health.data?.result[0]?.value[1])).toBeGreaterThanOrEqual(3);
         const unmatched = await query('http_requests_total{job="tsforge",route="<unmatched>"}');
         expect(unmatched.data?.result.length).toBe(1);
-        // Process metrics arrive too, counters under their _total names.
+        // Prometheus 2.x asks for OpenMetrics 1.0 first ("application/openmetrics-text;version=1.0.0,
+        // ...;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"), so these samples went through its
+        // strict OpenMetrics parser. Counters keep their _total names there too.
         expect((await query('count(process_cpu_seconds_total{job="tsforge"})')).data?.result[0]?.value[1]).toBe('1');
 
         for (const { panel, expr } of dashboardQueries()) {
