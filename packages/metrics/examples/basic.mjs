@@ -1,45 +1,30 @@
 // Run after `npx tsc -b packages/metrics`: node packages/metrics/examples/basic.mjs
-import { createServer } from 'node:http';
-import { HttpMetrics, Metrics } from '../dist/index.js';
+import { Metrics } from '../dist/index.js';
 
-const metrics = new Metrics({ defaultLabels: { service: 'example' } });
-const http = new HttpMetrics(metrics);
+const metrics = new Metrics({ defaultLabels: { service: 'example' }, processMetrics: false });
+
 const jobs = metrics.counter({ name: 'jobs_processed_total', help: 'Jobs processed.', labelNames: ['result'] });
+const queue = metrics.gauge({ name: 'queue_depth', help: 'Jobs waiting.' });
+const latency = metrics.histogram({ name: 'job_duration_seconds', help: 'Time to run a job.', buckets: [0.01, 0.1, 1] });
 
-const routes = {
-  '/hello': () => ({ status: 200, body: 'hello\n' }),
-  '/metrics': async () => {
-    const { contentType, body } = await metrics.scrape();
-    return { status: 200, body, contentType };
-  },
-};
+queue.set(3);
+for (let i = 0; i < 3; i++) {
+  const stop = latency.startTimer();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  stop();
+  queue.dec();
+  jobs.inc({ result: 'ok' });
+}
+jobs.incBy(2, { result: 'failed' });
+latency.observe(0.5);
 
-const server = createServer(async (req, res) => {
-  const started = process.hrtime.bigint();
-  const route = Object.hasOwn(routes, req.url ?? '') ? req.url : undefined;
-  const answer = route ? await routes[route]() : { status: 404, body: 'not found\n' };
-  res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' }).end(answer.body);
-  res.on('finish', () => {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    http.observe({ method: req.method ?? '', route, status: res.statusCode, seconds });
-  });
-});
-server.on('connection', (socket) => {
-  http.connectionOpened();
-  socket.on('close', () => http.connectionClosed());
-});
+console.log('ok jobs:', await jobs.get({ result: 'ok' }), '| queue:', await queue.get());
 
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+// The same registry asking for the same metric gets the same object back.
+console.log('get-or-create:', metrics.counter({ name: 'jobs_processed_total', help: 'Jobs processed.', labelNames: ['result'] }) === jobs);
 
-jobs.inc({ result: 'ok' });
-await fetch(`${base}/hello`);
-await fetch(`${base}/no/such/page`, { method: 'PROPFIND' });
-const scrape = await fetch(`${base}/metrics`);
-console.log(scrape.headers.get('content-type'));
-const text = await scrape.text();
-console.log(text.split('\n').filter((line) => /^(http_requests|active_|jobs_)/.test(line)).join('\n'));
-
-server.close();
-server.closeAllConnections();
+const text = await metrics.scrape();
+console.log(`\n${text.contentType}\n${text.body}`);
+const om = await metrics.scrape({ accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' });
+console.log(`${om.contentType}\n${om.body}`);
 metrics.close();

@@ -42,6 +42,11 @@ export function sampleNames(type: MetricType, name: string): string[] {
       return [`${name}_bucket`, `${name}_sum`, `${name}_count`];
     case 'summary':
       return [name, `${name}_sum`, `${name}_count`];
+    case 'counter': {
+      // OpenMetrics names a counter's family without `_total` and may add `<family>_created`.
+      const family = name.replace(/_total$/, '');
+      return [name, family, `${family}_total`, `${family}_created`];
+    }
     default:
       return [name];
   }

@@ -1,8 +1,14 @@
 export { Metrics, DEFAULT_BUCKETS } from './metrics.js';
-export type { MetricsOptions, MetricOptions, HistogramOptions } from './metrics.js';
+export type { MetricsOptions, MetricOptions, HistogramOptions, ScrapeOptions } from './metrics.js';
+export { Counter, type CounterSeries } from './counter.js';
+export { Gauge } from './gauge.js';
+export { Histogram, type HistogramSeries, type StopTimer } from './histogram.js';
+export type { Labels } from './labels.js';
 export { MetricsError } from './errors.js';
 export type { MetricsErrorCode } from './errors.js';
 export { HttpMetrics, UNMATCHED_ROUTE, HTTP_DURATION_BUCKETS, OTHER_METHOD, normalizeMethod } from './http-metrics.js';
-export type { HttpMetricsOptions, HttpObservation } from './http-metrics.js';
-export { PROMETHEUS_TEXT_CONTENT_TYPE } from './exposition.js';
+export type { HttpMetricsOptions, HttpObservation, HttpLabel } from './http-metrics.js';
+export { httpMetricsMiddleware, metricsHandler, CLIENT_CLOSED_REQUEST, type HttpMetricsMiddlewareOptions } from './node-http.js';
+export { PROMETHEUS_TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE, formatValue } from './exposition.js';
 export type { Exposition } from './exposition.js';
+export { negotiateFormat, type ExpositionFormat } from './negotiation.js';

@@ -1,7 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
+import { Counter } from './counter.js';
+import { Gauge } from './gauge.js';
+import { Histogram } from './histogram.js';
 import { conflict } from './errors.js';
 import { collidingFamily, difference, type MetricDefinition, type MetricType } from './definition.js';
-import { renderText, type Exposition } from './exposition.js';
+import { render, type Exposition } from './exposition.js';
+import { negotiateFormat, type ExpositionFormat } from './negotiation.js';
 import { collectProcessMetrics, type StopProcessMetrics } from './process-metrics.js';
 import { assertBuckets, assertLabelName, assertLabelNames, assertMetricName, assertPrefix } from './validation.js';
 
@@ -10,8 +14,15 @@ export interface MetricsOptions {
   prefix?: string;
   /** Added to every series of this registry (e.g. `{ service: 'api' }`); a metric's own label of the same name wins. */
   defaultLabels?: Record<string, string>;
-  /** Register prom-client's process and Node.js metrics on this registry. Default true. */
+  /** Register the process and Node.js metrics (CPU, memory, event loop, GC) on this registry. Default true. */
   processMetrics?: boolean;
+}
+
+export interface ScrapeOptions {
+  /** The scraper's `Accept` header: OpenMetrics 1.0 when it prefers that, else Prometheus text 0.0.4. */
+  accept?: string | readonly string[] | undefined;
+  /** A format to use regardless of `accept`. */
+  format?: ExpositionFormat;
 }
 
 export interface MetricOptions<L extends string = string> {
@@ -29,6 +40,8 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
+const FORMATS: readonly ExpositionFormat[] = ['prometheus', 'openmetrics'];
+
 /**
  * One Prometheus registry and the metrics defined on it. Every metric is
  * get-or-create by name, so independent modules can ask for the same metric;
@@ -37,6 +50,7 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 export class Metrics {
   readonly registry: Registry;
   readonly prefix: string;
+  readonly #defaultLabels: Readonly<Record<string, string>>;
   #definitions = new Map<string, { definition: MetricDefinition; metric: AnyMetric }>();
   #stopProcessMetrics: StopProcessMetrics | undefined;
 
@@ -51,6 +65,7 @@ export class Metrics {
       assertLabelName(name);
       if (typeof value !== 'string') throw new TypeError(`default label ${name} must have a string value`);
     }
+    this.#defaultLabels = Object.freeze({ ...defaultLabels });
     if (Object.keys(defaultLabels).length > 0) this.registry.setDefaultLabels({ ...defaultLabels });
 
     if (options.processMetrics ?? true) {
@@ -61,32 +76,39 @@ export class Metrics {
   counter<L extends string = string>(o: MetricOptions<L>): Counter<L> {
     const definition = this.#define('counter', o);
     return this.#getOrCreate(definition, () =>
-      new Counter<L>({ name: definition.name, help: o.help, labelNames: definition.labelNames as L[], registers: [this.registry] }),
-    ) as Counter<L>;
+      new Counter(new PromCounter<L>({ name: definition.name, help: o.help, labelNames: definition.labelNames as L[], registers: [this.registry] }), definition.name),
+    ) as unknown as Counter<L>;
   }
 
   gauge<L extends string = string>(o: MetricOptions<L>): Gauge<L> {
     const definition = this.#define('gauge', o);
     return this.#getOrCreate(definition, () =>
-      new Gauge<L>({ name: definition.name, help: o.help, labelNames: definition.labelNames as L[], registers: [this.registry] }),
-    ) as Gauge<L>;
+      new Gauge(new PromGauge<L>({ name: definition.name, help: o.help, labelNames: definition.labelNames as L[], registers: [this.registry] }), definition.name),
+    ) as unknown as Gauge<L>;
   }
 
   histogram<L extends string = string>(o: HistogramOptions<L>): Histogram<L> {
     const definition = this.#define('histogram', o, o.buckets === undefined ? [...DEFAULT_BUCKETS] : assertBuckets(o.buckets));
     return this.#getOrCreate(definition, () =>
-      new Histogram<L>({
+      new Histogram(new PromHistogram<L>({
         name: definition.name,
         help: o.help,
         labelNames: definition.labelNames as L[],
         buckets: [...(definition.buckets ?? [])],
         registers: [this.registry],
-      }),
-    ) as Histogram<L>;
+      }), definition.name),
+    ) as unknown as Histogram<L>;
   }
 
-  scrape(): Promise<Exposition> {
-    return renderText(this.registry);
+  /**
+   * The whole registry as one exposition: Prometheus text 0.0.4 unless `accept` prefers
+   * OpenMetrics 1.0 (or `format` says which), with the exact content type of the format.
+   */
+  scrape(options: ScrapeOptions = {}): Promise<Exposition> {
+    if (options.format !== undefined && !FORMATS.includes(options.format)) {
+      throw new TypeError(`format must be one of ${FORMATS.join(', ')}, got ${String(options.format)}`);
+    }
+    return render(this.registry, options.format ?? negotiateFormat(options.accept), this.#defaultLabels);
   }
 
   /** Stops the background monitors of process metrics. The registry stays readable. Idempotent. */

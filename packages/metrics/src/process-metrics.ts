@@ -1,56 +1,36 @@
-import perfHooks from 'node:perf_hooks';
-import type { IntervalHistogram, PerformanceObserverCallback } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
+import { collectEventLoopMetrics } from './event-loop-metrics.js';
+import { collectGcMetrics } from './gc-metrics.js';
 
-/** Stops what prom-client started in the background for one registry. */
+/** Stops the background samplers of one registry's process metrics. Idempotent. */
 export type StopProcessMetrics = () => void;
 
-type PerfHooks = {
-  monitorEventLoopDelay: typeof perfHooks.monitorEventLoopDelay;
-  PerformanceObserver: typeof perfHooks.PerformanceObserver;
-};
+type Collector = (registry: Registry, config: { prefix: string }) => void;
+
+// prom-client's default metrics are one module per concern under lib/metrics. The two that
+// start background work it never stops (an event-loop-delay sampler and a GC observer) are
+// replaced by our own under the same names; every other one is used as it is.
+const OWNED = new Set(['eventLoopLag', 'gc']);
+const require = createRequire(import.meta.url);
 
 /**
- * Registers prom-client's default process and Node.js metrics on `registry`.
- *
- * prom-client enables an event-loop-delay monitor and a GC PerformanceObserver
- * for each call and offers no way to stop them, so every collector would keep
- * sampling (and keep its registry reachable) for the life of the process. We
- * capture the two objects while the (synchronous) call runs and hand back a
- * function that disables them.
+ * Registers the process and Node.js metrics of prom-client's `collectDefaultMetrics` on
+ * `registry`, and returns the function that stops their samplers.
  */
 export function collectProcessMetrics(registry: Registry, prefix: string): StopProcessMetrics {
-  const hooks = perfHooks as unknown as PerfHooks;
-  const monitors: IntervalHistogram[] = [];
-  const observers: InstanceType<typeof perfHooks.PerformanceObserver>[] = [];
-  const originalMonitor = hooks.monitorEventLoopDelay;
-  const OriginalObserver = hooks.PerformanceObserver;
-
-  hooks.monitorEventLoopDelay = (options) => {
-    const monitor = originalMonitor(options);
-    monitors.push(monitor);
-    return monitor;
-  };
-  hooks.PerformanceObserver = class extends OriginalObserver {
-    constructor(callback: PerformanceObserverCallback) {
-      super(callback);
-      observers.push(this);
-    }
-  };
-  try {
-    collectDefaultMetrics({ register: registry, prefix });
-  } finally {
-    hooks.monitorEventLoopDelay = originalMonitor;
-    hooks.PerformanceObserver = OriginalObserver;
+  for (const name of collectDefaultMetrics.metricsList) {
+    if (OWNED.has(name)) continue;
+    (require(`prom-client/lib/metrics/${name}`) as Collector)(registry, { prefix });
   }
+  const stops = [collectEventLoopMetrics(registry, prefix), collectGcMetrics(registry, prefix)];
   dropMisnamedGauges(registry);
 
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
-    for (const monitor of monitors) monitor.disable();
-    for (const observer of observers) observer.disconnect();
+    for (const stop of stops) stop();
   };
 }
 

@@ -83,7 +83,7 @@ describe('histograms: cumulative buckets (exposition format "le" semantics)', ()
     for (let i = 0; i < 500; i++) {
       const v = ((i * 7919) % 1000) / 400; // 0 .. 2.5, deterministic spread
       observed.push(v);
-      h.observe({ op: i % 2 ? 'read' : 'write' }, v);
+      h.observe(v, { op: i % 2 ? 'read' : 'write' });
     }
     const family = parseExposition((await metrics.scrape()).body).get('r_seconds')!;
     for (const op of ['read', 'write']) {

@@ -65,8 +65,8 @@ describe('no global registry', () => {
   it('two instances in one process register the same names without colliding', async () => {
     const a = metrics();
     const b = metrics();
-    a.counter({ name: 'jobs_total', help: 'Jobs.' }).inc(2);
-    b.counter({ name: 'jobs_total', help: 'Jobs.' }).inc(5);
+    a.counter({ name: 'jobs_total', help: 'Jobs.' }).incBy(2);
+    b.counter({ name: 'jobs_total', help: 'Jobs.' }).incBy(5);
     expect(a.registry).not.toBe(b.registry);
     expect(value(await families(a), 'jobs_total')).toBe(2);
     expect(value(await families(b), 'jobs_total')).toBe(5);
@@ -78,6 +78,28 @@ describe('no global registry', () => {
     m.histogram({ name: 'h_seconds', help: 'H.' }).observe(1);
     expect(promClientGlobalRegistry.getMetricsAsArray()).toEqual([]);
     expect(await promClientGlobalRegistry.metrics()).toBe('\n');
+  });
+});
+
+describe('GC and event-loop samplers of our own', () => {
+  it('counts every collection of a batch (prom-client kept only the first entry of each callback)', async () => {
+    const m = metrics();
+    forceGc();
+    await sleep(20);
+    const before = value(await families(m), 'nodejs_gc_duration_seconds_count');
+    // Five collections in one tick reach the observer as one batch.
+    for (let i = 0; i < 5; i++) forceGc();
+    await sleep(20);
+    expect(value(await families(m), 'nodejs_gc_duration_seconds_count') - before).toBeGreaterThanOrEqual(5);
+    expect(value(await families(m), 'nodejs_gc_duration_seconds_count', { kind: 'major' })).toBeGreaterThanOrEqual(5);
+  });
+
+  it('leave node:perf_hooks as they found it (nothing is patched to catch prom-client\'s monitors)', async () => {
+    const hooks = await import('node:perf_hooks');
+    const { monitorEventLoopDelay, PerformanceObserver } = hooks;
+    metrics();
+    expect(hooks.monitorEventLoopDelay).toBe(monitorEventLoopDelay);
+    expect(hooks.PerformanceObserver).toBe(PerformanceObserver);
   });
 });
 

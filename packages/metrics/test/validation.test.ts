@@ -32,14 +32,14 @@ describe('Prometheus data model: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*', (
 
   it.each(['a', '_a', ':a', 'a:b_c9', 'job:http_requests:rate5m'])('accepts %j', (name) => {
     const gauge = metrics.gauge({ name, help: 'h' });
-    expect(metrics.registry.getSingleMetric(name)).toBe(gauge);
+    expect(metrics.registry.getSingleMetric(name)).toBe(gauge.prom);
   });
 
   it('validates the prefix too, and applies it to every name', () => {
     expect(refusal(() => new Metrics({ prefix: 'my-app_', processMetrics: false })).code).toBe('E_INVALID_NAME');
     const prefixed = new Metrics({ prefix: 'app_', processMetrics: false });
     const jobs = prefixed.counter({ name: 'jobs_total', help: 'h' });
-    expect(prefixed.registry.getSingleMetric('app_jobs_total')).toBe(jobs);
+    expect(prefixed.registry.getSingleMetric('app_jobs_total')).toBe(jobs.prom);
     // A name that is only valid after prefixing is still refused: the caller's name is checked alone.
     expect(refusal(() => prefixed.counter({ name: '1jobs', help: 'h' })).subject).toBe('1jobs');
   });

@@ -28,7 +28,7 @@ const lazySchemaCompilers = {
 const MAX_PARAM_LENGTH = 4096;
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
-  const { config, logger, context, metrics, httpMetrics, oauth, disk, store } = runtime;
+  const { config, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk, store } = runtime;
   const inFlight: RequestsInFlight = new WeakMap();
   const app = Fastify({
     logger: false,
@@ -43,12 +43,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   });
 
   installRequestContext(app, { logger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
-  installHttpMetrics(app, metrics, httpMetrics);
+  installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
   installErrorHandling(app, logger);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
 
   await app.register(healthRoutes(store, logger));
-  await app.register(oauthRoutes(oauth, config.bodyLimit));
+  await app.register(oauthRoutes(oauth, config.bodyLimit, domainMetrics.oauth2));
   await app.register(filesRoutes({
     disk, logger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
     minUploadRateWindowMs: config.minUploadRateWindowMs,

@@ -49,6 +49,8 @@ Environment:
   AWS_REGION                   the store's region (default us-east-1; auto for R2)
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                                credentials; without them the AWS default chain applies
+  METRICS_AUTH_TOKEN           bearer token /metrics requires (16+ chars; default: open)
+  METRICS_BASIC_AUTH           user:password /metrics requires instead (password 12+ chars)
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info), with
                                per-module levels: info,storage=debug
   LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)

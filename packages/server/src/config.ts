@@ -25,6 +25,8 @@ export interface ServerConfig {
   /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
   adminToken?: string;
   storage: StorageSettings;
+  /** Credentials a scraper must present on `/metrics`; undefined leaves it open (bind to a private interface then). */
+  metricsAuth: MetricsAuth | undefined;
 }
 
 /** Where files live: the data dir (default), or a bucket of any S3-compatible store. */
@@ -40,6 +42,11 @@ export type StorageSettings =
     /** Absent: the AWS default credential chain (profile, SSO, instance role, ...). */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };
+
+/** `METRICS_AUTH_TOKEN` (RFC 6750 bearer token) or `METRICS_BASIC_AUTH` (`user:password`, RFC 7617). */
+export type MetricsAuth =
+  | { scheme: 'bearer'; token: string }
+  | { scheme: 'basic'; user: string; password: string };
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';
@@ -77,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     scopes: [...FILE_SCOPES],
     storage: storageSettings(env),
     ...adminToken(env.ADMIN_TOKEN),
+    metricsAuth: metricsAuth(env.METRICS_AUTH_TOKEN, env.METRICS_BASIC_AUTH),
   };
 }
 
@@ -106,6 +114,30 @@ export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
   if (accessKeyId && secretAccessKey) settings.credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   else if (accessKeyId || secretAccessKey) throw new ConfigError('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
   return settings;
+}
+
+const MIN_TOKEN_LENGTH = 16;
+const MIN_PASSWORD_LENGTH = 12;
+
+function metricsAuth(token: string | undefined, basic: string | undefined): MetricsAuth | undefined {
+  if (token && basic) throw new ConfigError('set METRICS_AUTH_TOKEN or METRICS_BASIC_AUTH, not both');
+  if (token) {
+    // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) throw new ConfigError('METRICS_AUTH_TOKEN must be a bearer token (letters, digits, -._~+/ and trailing =)');
+    if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`METRICS_AUTH_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+    return { scheme: 'bearer', token };
+  }
+  if (basic) {
+    // RFC 7617 §2: "a user-id containing a colon character is invalid".
+    const colon = basic.indexOf(':');
+    const user = basic.slice(0, colon);
+    const password = basic.slice(colon + 1);
+    if (colon < 1) throw new ConfigError('METRICS_BASIC_AUTH must be user:password');
+    if (password.length < MIN_PASSWORD_LENGTH) throw new ConfigError(`METRICS_BASIC_AUTH's password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (/[\x00-\x1f\x7f]/.test(basic)) throw new ConfigError('METRICS_BASIC_AUTH must not contain control characters');
+    return { scheme: 'basic', user, password };
+  }
+  return undefined;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -6,6 +6,7 @@ import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { ConfigError, type ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
+import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
@@ -16,6 +17,8 @@ export interface Runtime {
   context: RequestContext;
   metrics: Metrics;
   httpMetrics: HttpMetrics;
+  /** The metrics sinks of the OAuth2 and storage cores. */
+  domainMetrics: DomainMetrics;
   store: OAuth2Store;
   oauth: OAuth2Server;
   disk: Disk;
@@ -73,9 +76,10 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const { logger, context } = logging;
   const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
   const metrics = new Metrics();
+  const domainMetrics = createDomainMetrics(metrics);
   let storage: Awaited<ReturnType<typeof openDisk>>;
   try {
-    storage = await openDisk(config, secret, options.storageMetrics ?? storageCounters(metrics));
+    storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);
   } catch (err) {
     metrics.close();
     await store.close();
@@ -92,26 +96,12 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
-    config, logging, logger, context, metrics, httpMetrics, store, oauth, disk,
+    config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk,
     async close() {
       metrics.close();
       storage.close();
       await store.close();
       await logging.flush();
     },
-  };
-}
-
-/** The storage library's metrics sink as two Prometheus counters, labelled by disk name. */
-function storageCounters(metrics: Metrics): StorageMetrics {
-  const written = metrics.counter({
-    name: 'tsforge_storage_written_bytes_total', help: 'Bytes stored by completed uploads.', labelNames: ['disk'] as const,
-  });
-  const read = metrics.counter({
-    name: 'tsforge_storage_read_bytes_total', help: 'Bytes of stored files sent to clients (fewer than the file for an abandoned download).', labelNames: ['disk'] as const,
-  });
-  return {
-    bytesWritten: (disk, bytes) => written.inc({ disk }, bytes),
-    bytesRead: (disk, bytes) => read.inc({ disk }, bytes),
   };
 }

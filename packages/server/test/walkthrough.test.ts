@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, createClient, serverForSuite, type Client } from './support/tsforge.js';
+import { scrapeMetrics } from './support/metrics.js';
 
 // The README walkthrough, step by step, against the built CLI.
 describe('README walkthrough', () => {
@@ -93,10 +94,8 @@ describe('README walkthrough', () => {
   });
 
   it('serves /metrics and /health', async () => {
-    const metrics = await fetch(`${server.url}/metrics`);
-    expect(metrics.status).toBe(200);
-    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const text = await metrics.text();
+    const { response, text } = await scrapeMetrics(server.url);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(text).toMatch(/http_requests_total\{method="PUT",route="\/api\/files\/\*",status="201"\} \d+/);
     expect(text).toContain('active_connections');
     expect(text).toContain('process_cpu_user_seconds_total');
