@@ -1,2 +1,2 @@
 export { storageDriverContract, type ContractRunner, type DriverFixture } from './driver-contract.js';
-export { startSwift, swiftAvailable, SwiftUnavailableError, type SwiftServer, type StartSwiftOptions } from './swift.js';
+export { startSwift, swiftAvailable, swiftRequired, SwiftUnavailableError, type SwiftServer, type StartSwiftOptions } from './swift.js';

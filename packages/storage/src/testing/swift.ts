@@ -42,6 +42,16 @@ export function swiftAvailable(python = '/usr/bin/python3'): boolean {
 }
 
 /**
+ * Whether Swift suites can run here: false on a developer machine without the packages (skip
+ * them), but a `SwiftUnavailableError` under `CI`, where a skipped S3 suite would pass unseen.
+ */
+export function swiftRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (swiftAvailable()) return true;
+  if (env.CI) throw new SwiftUnavailableError('CI is set but OpenStack Swift is missing: apt-get install python3-swift python3-pastedeploy');
+  return false;
+}
+
+/**
  * Starts OpenStack Swift with its S3 layer (`s3api`, which verifies SigV4) on 127.0.0.1: the
  * account, container, object and proxy servers, each on a free port, configured in a fresh temp
  * dir. Resolves once the proxy answers `/healthcheck`. Needs the Debian packages `python3-swift`
