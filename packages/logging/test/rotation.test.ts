@@ -45,6 +45,13 @@ describe('a log file that cannot be opened', () => {
     );
     expect(() => initLogging({ logDir: join(dir, 'not-a-dir') })).toThrow(expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'logDir' }));
   });
+
+  it('under a file system that refuses new directories (/proc) is a LogConfigError at once, not a hang', () => {
+    // Node's recursive mkdirSync retries forever there; the directories are made one level at a time.
+    expect(() => initLogging({ logDir: '/proc/tsforge-nope/logs' })).toThrow(
+      expect.objectContaining({ code: 'E_LOG_CONFIG', setting: 'logDir', message: 'cannot open the log file "/proc/tsforge-nope/logs/app.log" (ENOENT)' }),
+    );
+  });
 });
 
 describe('rotation by size', () => {

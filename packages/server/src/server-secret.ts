@@ -1,6 +1,8 @@
 import { randomBytes, hkdfSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, linkSync, unlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, linkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from './config.js';
+import { makeDirs } from './make-dirs.js';
 
 const FILE = 'secret.key';
 
@@ -16,7 +18,11 @@ export class ServerSecret {
   }
 
   static loadOrCreate(dataDir: string): ServerSecret {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      makeDirs(dataDir, 0o700);
+    } catch (err) {
+      throw new ConfigError(`cannot create the data directory ${JSON.stringify(dataDir)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
     const path = join(dataDir, FILE);
     try {
       return new ServerSecret(parse(readFileSync(path, 'utf8'), path));

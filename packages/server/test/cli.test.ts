@@ -65,6 +65,10 @@ describe('the tsforge CLI', () => {
         [{ PORT: 'abc' }, ['serve'], /PORT must be a whole number/, 2],
         [{ TSFORGE_ISSUER: 'ftp://x' }, ['serve'], /TSFORGE_ISSUER/, 2],
         [{ PORT: String(port) }, ['serve'], /already in use/, 1],
+        // Node's recursive mkdir never returns under /proc: these once hung the server at start.
+        [{ LOG_DIR: '/proc/tsforge-nope' }, ['serve'], /cannot open the log file "\/proc\/tsforge-nope\/app\.log" \(ENOENT\)/, 2],
+        [{ LOG_FILE: '/proc/tsforge-nope/x.log' }, ['serve'], /cannot open the log file/, 2],
+        [{ TSFORGE_DATA_DIR: '/proc/tsforge-nope/data' }, ['serve'], /cannot create the data directory "\/proc\/tsforge-nope\/data" \(ENOENT\)/, 2],
       ];
       for (const [env, args, message, code] of cases) {
         const result = await runCli(args, { dataDir, env });

@@ -77,6 +77,13 @@ describe('Disk', () => {
     }
   });
 
+  it('a root under a file system that refuses new directories (/proc) is E_MISCONFIGURED at once, not a hang', async () => {
+    // Node's own recursive mkdir retries forever there; the driver makes the levels one by one.
+    const disk = new Disk(new LocalDriver({ root: '/proc/tsforge-nope/files' }));
+    const err = await expectCode(disk.put('a.txt', 'x'), 'E_MISCONFIGURED');
+    expect((err.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
   it('passes a StorageError from the driver through untouched', async () => {
     const disk = new Disk(new LocalDriver({ root: box.root }));
     const err = await expectCode(disk.stat('missing'), 'E_NOT_FOUND');

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BatchTarget } from './batched-sink.js';
 import { writeFully } from './fd-writer.js';
+import { makeDirs } from './make-dirs.js';
 
 export interface RotationOptions {
   /** Start a new file before one would grow past this many bytes. */
@@ -60,7 +61,7 @@ export class RotatingFile implements BatchTarget {
     this.#keep = options.keep ?? 7;
     this.#now = options.now ?? Date.now;
 
-    mkdirSync(this.#dir, { recursive: true });
+    makeDirs(this.#dir);
     this.#fd = openSync(this.#path, 'a');
     const stat = fstatSync(this.#fd);
     this.#size = stat.size;

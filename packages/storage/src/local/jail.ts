@@ -28,7 +28,7 @@ export class Jail {
   async realBase(): Promise<string> {
     if (this.#real === undefined) {
       try {
-        await mkdir(this.base, { recursive: true, mode: this.#dirMode });
+        await makeBase(this.base, this.#dirMode);
         this.#real = await realpathNative(this.base);
       } catch (err) {
         throw new StorageError('E_MISCONFIGURED', 'the storage directory cannot be created or resolved', { cause: err });
@@ -108,6 +108,27 @@ export class Jail {
       current = dirname(current);
     }
   }
+}
+
+/**
+ * `mkdir -p` for the root, one level at a time: Node's recursive mkdir never settles for a path
+ * under a pseudo file system that refuses new entries (`/proc/x` answers ENOENT with the parent
+ * present, and Node retries forever). Each missing level is tried once; the first error is thrown.
+ */
+async function makeBase(base: string, mode: number): Promise<void> {
+  const missing: string[] = [];
+  for (let current = base; !(await stat(current).then(() => true, () => false)); current = dirname(current)) {
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      await mkdir(dir, { mode });
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+    }
+  }
+  if (!(await stat(base)).isDirectory()) throw Object.assign(new Error('the storage root is not a directory'), { code: 'ENOTDIR' });
 }
 
 export function isInside(base: string, candidate: string): boolean {
