@@ -37,7 +37,7 @@ export class AccessTokens {
     this.#ttlSeconds = o.ttlSeconds;
   }
 
-  async issue(o: { clientId: string; userId: string | null; scopes: string[] }): Promise<{ accessToken: string; expiresIn: number }> {
+  async issue(o: { clientId: string; userId: string | null; scopes: string[]; grantId?: string | null }): Promise<{ accessToken: string; expiresIn: number }> {
     const accessToken = newAccessToken();
     const now = this.#clock();
     await this.#store.save({
@@ -47,6 +47,7 @@ export class AccessTokens {
       scopes: [...o.scopes],
       expiresAt: new Date(now + this.#ttlSeconds * 1000),
       createdAt: new Date(now),
+      grantId: o.grantId ?? null,
     });
     return { accessToken, expiresIn: this.#ttlSeconds };
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, SqliteStore } from '../src/sqlite/index.js';
+import { MIGRATIONS } from '../src/sqlite/migrations.js';
 import { OAuth2StoreError } from '../src/store-error.js';
 import { basic, form, makeServer } from './helpers.js';
 
@@ -104,5 +105,43 @@ describe('SqliteStore', () => {
 
   it('rejects a missing path with a TypeError', () => {
     expect(() => new SqliteStore({ path: '' })).toThrow(TypeError);
+  });
+
+  it('upgrades a version-1 database in place: existing clients and tokens keep working', async () => {
+    const path = join(dir, 'v1.db');
+    const db = new Database(path);
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO clients VALUES ('cl_old', 'old', NULL, '[\"client_credentials\"]', '[\"read\"]', '[]', 1)").run();
+    db.prepare("INSERT INTO access_tokens VALUES ('h_old', 'cl_old', NULL, '[\"read\"]', 9999999999999, 1)").run();
+    db.close();
+    const store = new SqliteStore({ path });
+    expect(await store.accessTokens.find('h_old')).toEqual({
+      hash: 'h_old', clientId: 'cl_old', userId: null, scopes: ['read'], expiresAt: new Date(9999999999999), createdAt: new Date(1), grantId: null,
+    });
+    expect((await store.clients.get('cl_old'))?.name).toBe('old');
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    check.close();
+  });
+
+  it('20 consumes of one code spread over 4 connections to one file: exactly one wins', async () => {
+    const path = join(dir, 'shared.db');
+    const stores = Array.from({ length: 4 }, () => new SqliteStore({ path }));
+    const s0 = stores[0]!;
+    await s0.clients.create({ id: 'cl', name: 'c', secretHash: null, grantTypes: [], scopes: [], redirectUris: [], createdAt: new Date(0) });
+    await s0.authorizationCodes.save({
+      hash: 'code', clientId: 'cl', userId: 'u', redirectUri: null, scopes: [], codeChallenge: null, codeChallengeMethod: null,
+      grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), consumedAt: null,
+    });
+    await s0.refreshTokens.save({
+      hash: 'rt', clientId: 'cl', userId: 'u', scopes: [], grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), rotatedAt: null,
+    });
+    const codes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 4]!.authorizationCodes.consume('code', new Date(i))));
+    const rts = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 4]!.refreshTokens.consume('rt', 'cl', new Date(i))));
+    expect(codes.filter((r) => r.status === 'consumed')).toHaveLength(1);
+    expect(rts.filter((r) => r.status === 'consumed')).toHaveLength(1);
+    for (const s of stores) await s.close();
   });
 });
