@@ -142,6 +142,11 @@ export class MemoryStore implements OAuth2Store {
         open();
         return find(codes, hash);
       },
+      async markReplayed(hash, now) {
+        open();
+        const c = codes.get(hash);
+        if (c && c.replayedAt === null) c.replayedAt = new Date(now.getTime());
+      },
       async deleteExpired(now) {
         open();
         return deleteWhere(codes, (c) => c.expiresAt.getTime() <= now.getTime());

@@ -61,6 +61,8 @@ export interface AuthorizationCodeStore {
    */
   consume(hash: string, now: Date): Promise<ConsumeResult<AuthorizationCodeRecord>>;
   find(hash: string): Promise<AuthorizationCodeRecord | null>;
+  /** Records a replay (sets `replayedAt` if unset), so a concurrent winner revokes what it issued. */
+  markReplayed(hash: string, now: Date): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
 }
 

@@ -56,6 +56,8 @@ export interface AuthorizationCodeRecord {
   createdAt: Date;
   /** Set once by the atomic consume; non-null means the code was already redeemed. */
   consumedAt: Date | null;
+  /** Set when a second redemption was attempted: the grant family is being revoked. */
+  replayedAt: Date | null;
 }
 
 export interface RefreshTokenRecord {

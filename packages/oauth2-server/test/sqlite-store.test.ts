@@ -133,7 +133,7 @@ describe('SqliteStore', () => {
     await s0.clients.create({ id: 'cl', name: 'c', secretHash: null, grantTypes: [], scopes: [], redirectUris: [], createdAt: new Date(0) });
     await s0.authorizationCodes.save({
       hash: 'code', clientId: 'cl', userId: 'u', redirectUri: null, scopes: [], codeChallenge: null, codeChallengeMethod: null,
-      grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), consumedAt: null,
+      grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), consumedAt: null, replayedAt: null,
     });
     await s0.refreshTokens.save({
       hash: 'rt', clientId: 'cl', userId: 'u', scopes: [], grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), rotatedAt: null,

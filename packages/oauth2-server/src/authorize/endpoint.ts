@@ -131,6 +131,7 @@ export class AuthorizationEndpoint {
       expiresAt,
       createdAt: new Date(now),
       consumedAt: null,
+      replayedAt: null,
     };
     await this.#deps.store.authorizationCodes.save(record);
     return { code, expiresAt };

@@ -21,13 +21,18 @@ export const authorizationCodeGrant: GrantHandler = {
     if (ctx.now.getTime() >= record.expiresAt.getTime()) throw invalidGrant('the authorization code has expired');
     checkRedirectUri(ctx, record);
     checkPkce(ctx, record);
-    return ctx.tokens.issue({
+    const body = await ctx.tokens.issue({
       clientId: client.id,
       userId: record.userId,
       scopes: record.scopes,
       grantId: record.grantId,
       ...(ctx.issuesRefreshTokens ? { refreshScopes: record.scopes } : {}),
     });
+    // A replay that ran between our consume and our save revoked the family before our tokens
+    // existed. It marks the code first and revokes second; we save first and look second, so
+    // one of the two always sees the other's tokens.
+    if ((await ctx.store.authorizationCodes.find(record.hash))?.replayedAt) await ctx.tokens.revokeGrant(record.grantId);
+    return body;
   },
 };
 
@@ -40,6 +45,7 @@ async function consume(ctx: GrantContext, code: string): Promise<AuthorizationCo
     // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization
     // server MUST deny the request and SHOULD revoke (when possible) all tokens previously
     // issued based on that authorization code."
+    await ctx.store.authorizationCodes.markReplayed(hash, ctx.now);
     await ctx.tokens.revokeGrant(result.record.grantId);
     throw invalidGrant('the authorization code has already been used');
   }

@@ -48,10 +48,11 @@ export function accessTokenTable(db: Database.Database, open: Open): AccessToken
 }
 
 export function authorizationCodeTable(db: Database.Database, open: Open): AuthorizationCodeStore {
-  const insert = db.prepare<[string, string, string, string | null, string, string | null, string | null, string, number, number, number | null]>(
+  const insert = db.prepare<[string, string, string, string | null, string, string | null, string | null, string, number, number, number | null, number | null]>(
     `INSERT INTO authorization_codes (hash, client_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method,
-       grant_id, expires_at, created_at, consumed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       grant_id, expires_at, created_at, consumed_at, replayed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const markReplayed = db.prepare<[number, string]>('UPDATE authorization_codes SET replayed_at = ? WHERE hash = ? AND replayed_at IS NULL');
   // The atomic consume: one conditional UPDATE; only one caller can see consumed_at IS NULL.
   const consume = db.prepare<[number, string], CodeRow>(
     'UPDATE authorization_codes SET consumed_at = ? WHERE hash = ? AND consumed_at IS NULL RETURNING *',
@@ -63,7 +64,7 @@ export function authorizationCodeTable(db: Database.Database, open: Open): Autho
       open();
       try {
         insert.run(c.hash, c.clientId, c.userId, c.redirectUri, JSON.stringify(c.scopes), c.codeChallenge, c.codeChallengeMethod,
-          c.grantId, c.expiresAt.getTime(), c.createdAt.getTime(), ms(c.consumedAt));
+          c.grantId, c.expiresAt.getTime(), c.createdAt.getTime(), ms(c.consumedAt), ms(c.replayedAt));
       } catch (err) {
         mapWriteError(err, 'an authorization code with this hash already exists');
       }
@@ -79,6 +80,10 @@ export function authorizationCodeTable(db: Database.Database, open: Open): Autho
       open();
       const row = find.get(hash);
       return row ? toCode(row) : null;
+    },
+    async markReplayed(hash, now) {
+      open();
+      markReplayed.run(now.getTime(), hash);
     },
     async deleteExpired(now) {
       open();

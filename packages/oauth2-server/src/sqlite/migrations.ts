@@ -48,7 +48,8 @@ export const MIGRATIONS: readonly string[] = [
     grant_id              TEXT NOT NULL,
     expires_at            INTEGER NOT NULL,
     created_at            INTEGER NOT NULL,
-    consumed_at           INTEGER
+    consumed_at           INTEGER,
+    replayed_at           INTEGER
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX authorization_codes_client_id ON authorization_codes (client_id);
   CREATE INDEX authorization_codes_expires_at ON authorization_codes (expires_at);

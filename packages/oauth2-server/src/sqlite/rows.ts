@@ -14,7 +14,7 @@ export interface ClientRow { id: string; name: string; secret_hash: string | nul
 export interface AccessTokenRow { hash: string; client_id: string; user_id: string | null; scopes: string; expires_at: number; created_at: number; grant_id: string | null }
 export interface CodeRow {
   hash: string; client_id: string; user_id: string; redirect_uri: string | null; scopes: string; code_challenge: string | null;
-  code_challenge_method: string | null; grant_id: string; expires_at: number; created_at: number; consumed_at: number | null;
+  code_challenge_method: string | null; grant_id: string; expires_at: number; created_at: number; consumed_at: number | null; replayed_at: number | null;
 }
 export interface RefreshRow { hash: string; client_id: string; user_id: string | null; scopes: string; grant_id: string; expires_at: number; created_at: number; rotated_at: number | null }
 export interface UserRow { id: string; username: string; password_hash: string; created_at: number }
@@ -39,7 +39,7 @@ export const toAccessToken = (r: AccessTokenRow): AccessTokenRecord => ({
 export const toCode = (r: CodeRow): AuthorizationCodeRecord => ({
   hash: r.hash, clientId: r.client_id, userId: r.user_id, redirectUri: r.redirect_uri, scopes: list(r.scopes),
   codeChallenge: r.code_challenge, codeChallengeMethod: r.code_challenge_method as AuthorizationCodeRecord['codeChallengeMethod'],
-  grantId: r.grant_id, expiresAt: date(r.expires_at), createdAt: date(r.created_at), consumedAt: maybeDate(r.consumed_at),
+  grantId: r.grant_id, expiresAt: date(r.expires_at), createdAt: date(r.created_at), consumedAt: maybeDate(r.consumed_at), replayedAt: maybeDate(r.replayed_at),
 });
 
 export const toRefresh = (r: RefreshRow): RefreshTokenRecord => ({

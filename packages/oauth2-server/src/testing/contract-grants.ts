@@ -17,6 +17,7 @@ const code = (clientId: string, over: Partial<AuthorizationCodeRecord> = {}): Au
   expiresAt: at(600_000),
   createdAt: at(0),
   consumedAt: null,
+  replayedAt: null,
   ...over,
 });
 
@@ -64,6 +65,17 @@ export function grantStoreContract(store: () => OAuth2Store, client: MakeClient)
       expect(await store().authorizationCodes.consume(a.hash, at(1000))).toEqual({ status: 'consumed', record: { ...a, consumedAt: at(1000) } });
       expect(await store().authorizationCodes.consume(a.hash, at(2000))).toEqual({ status: 'already_consumed', record: { ...a, consumedAt: at(1000) } });
       expect(await store().authorizationCodes.consume('nope', at(2000))).toEqual({ status: 'not_found' });
+    });
+
+    it('markReplayed sets replayedAt once', async () => {
+      const c = client();
+      await store().clients.create(c);
+      const a = code(c.id);
+      await store().authorizationCodes.save(a);
+      await store().authorizationCodes.markReplayed(a.hash, at(5));
+      await store().authorizationCodes.markReplayed(a.hash, at(9));
+      await store().authorizationCodes.markReplayed('nope', at(9));
+      expect((await store().authorizationCodes.find(a.hash))?.replayedAt).toEqual(at(5));
     });
 
     it('20 concurrent consumes of one code: exactly one wins', async () => {
