@@ -38,6 +38,7 @@ export class SigningKeys {
   #tokenTtl: number;
   #loaded: Promise<Map<string, LoadedKey>> | undefined;
   #loadedAt = 0;
+  #signerAt = 0;
   #signer: Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> | undefined;
 
   constructor(o: { store: SigningKeyStore; secretKey: Uint8Array; clock: () => number; alg: SigningAlg; accessTokenTtl: number }) {
@@ -50,7 +51,7 @@ export class SigningKeys {
 
   /** The key that signs new tokens: the newest unretired one, created on first use. */
   async signer(): Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> {
-    if (this.#signer && this.#clock() - this.#loadedAt < RELOAD_MS) return this.#signer;
+    if (this.#signer && this.#clock() - this.#signerAt < RELOAD_MS) return this.#signer;
     this.#signer = this.#findSigner().catch((err: unknown) => {
       this.#signer = undefined;
       throw err;
@@ -82,7 +83,10 @@ export class SigningKeys {
     const now = this.#clock();
     const current = (await this.#store.list()).filter((k) => k.retiredAt === null);
     const created = await this.#create(now);
-    for (const k of current) await this.#store.retire(k.kid, new Date(now), new Date(now + this.#tokenTtl * 1000));
+    // Other processes may sign with a retired key until their cache reloads (RELOAD_MS), so the
+    // key stays published for that long beyond the lifetime of a token signed right now.
+    const publishUntil = new Date(now + this.#tokenTtl * 1000 + RELOAD_MS);
+    for (const k of current) await this.#store.retire(k.kid, new Date(now), publishUntil);
     this.#invalidate();
     return info(created);
   }
@@ -103,7 +107,7 @@ export class SigningKeys {
   async #findSigner(): Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> {
     const active = (await this.#store.list()).filter((k) => k.retiredAt === null);
     const record = active.at(-1) ?? (await this.#create(this.#clock()));
-    this.#loadedAt = this.#clock();
+    this.#signerAt = this.#clock();
     const jwk = JSON.parse(this.#decrypt(record)) as JWK;
     return { kid: record.kid, alg: record.alg, key: (await importJWK(jwk, record.alg)) as CryptoKey };
   }
