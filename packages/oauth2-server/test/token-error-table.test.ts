@@ -9,7 +9,7 @@ type Setup = Awaited<ReturnType<typeof flowServer>>;
 const table: Array<{ name: string; request: (s: Setup) => Promise<ReturnType<typeof form>>; status: number; error: string; challenge?: boolean }> = [
   { name: 'case 8: unknown grant_type urn:example:x → unsupported_grant_type', request: async (s) => tokenRequest({ grant_type: 'urn:example:x' }, s.svcAuth), status: 400, error: 'unsupported_grant_type' },
   { name: 'case 8: password grant not enabled → unsupported_grant_type', request: async (s) => tokenRequest({ grant_type: 'password', username: 'a', password: 'b' }, s.svcAuth), status: 400, error: 'unsupported_grant_type' },
-  { name: 'case 8: client not allowed this grant → unauthorized_client', request: async (s) => tokenRequest({ grant_type: 'client_credentials', client_id: 'spa' }), status: 400, error: 'unauthorized_client' },
+  { name: 'case 8: client not allowed this grant → unauthorized_client', request: async () => tokenRequest({ grant_type: 'client_credentials', client_id: 'spa' }), status: 400, error: 'unauthorized_client' },
   { name: 'case 2: wrong secret over Basic → 401 invalid_client with a Basic challenge', request: async () => tokenRequest({ grant_type: 'client_credentials' }, basic('svc', 'wrong')), status: 401, error: 'invalid_client', challenge: true },
   { name: 'case 2: unknown client over Basic → the very same answer', request: async () => tokenRequest({ grant_type: 'client_credentials' }, basic('nobody', SVC_SECRET)), status: 401, error: 'invalid_client', challenge: true },
   { name: 'wrong secret in the body → 401 invalid_client', request: async () => tokenRequest({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'wrong' }), status: 401, error: 'invalid_client' },
