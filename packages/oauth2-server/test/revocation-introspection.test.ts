@@ -118,10 +118,11 @@ describe('introspection (RFC 7662)', () => {
     expect((await server.introspection(tokenRequest({ token: access }, svcAuth))).body).toEqual({ active: false });
   });
 
-  it('§2.1 caller authentication is required', async () => {
+  it('§2.1 caller authentication is required; a public client\'s bare client_id is not enough', async () => {
     const { server, svcAuth } = await flowServer();
     const { access } = await svcTokens(server, svcAuth);
     expectError(await server.introspection(tokenRequest({ token: access })), 401, 'invalid_client');
+    expectError(await server.introspection(tokenRequest({ token: access, client_id: 'spa' })), 401, 'invalid_client');
   });
 
   it('a failing store is a 503, never {"active":false}', async () => {

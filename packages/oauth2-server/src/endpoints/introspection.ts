@@ -1,3 +1,4 @@
+import { authenticationFailed } from '../client-auth/failure.js';
 import { OAuth2Error } from '../errors.js';
 import { jsonResponse, singleHeader } from '../internal/http.js';
 import { formatScope } from '../scope.js';
@@ -38,7 +39,9 @@ export class IntrospectionEndpoint {
       assertPost(request, 'introspection endpoint');
       const params = readForm(request);
       // RFC 7662 §2.1: "the endpoint MUST also require some form of authorization to access this endpoint".
+      // A client_id alone (method none) is identification, not authorization: confidential callers only.
       const client = await authenticateClient(this.#deps, singleHeader(request.headers ?? {}, 'authorization'), params);
+      if (!client.confidential) throw authenticationFailed();
       const token = params.get('token');
       if (token === undefined) throw new OAuth2Error('invalid_request', 'the token parameter is missing');
       const result = await storeCall(() => this.introspect(token, { clientId: client.client.id, hint: params.get('token_type_hint') }));

@@ -38,7 +38,7 @@ export function buildMetadata(input: MetadataInput): Record<string, unknown> {
     revocation_endpoint: url(input.paths.revocation),
     revocation_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint: url(input.paths.introspection),
-    introspection_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods.filter((m) => m !== 'none'),
     // RFC 9207 §3: the authorization response carries `iss`.
     authorization_response_iss_parameter_supported: true,
   };
