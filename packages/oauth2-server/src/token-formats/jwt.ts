@@ -1,9 +1,11 @@
-import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { sign } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { SigningKeys } from './signing-keys.js';
 import type { AccessTokenFormat } from './types.js';
 
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
 /**
  * RFC 9068 JWT access tokens: header `typ: at+jwt` (§2.1); claims iss, exp, aud, sub,
@@ -16,17 +18,18 @@ export function jwtFormat(o: { keys: SigningKeys; issuer: () => string; audience
 
     async mint(c) {
       const { kid, alg, key } = await o.keys.signer();
-      const token = await new SignJWT({ client_id: c.clientId, scope: c.scopes.join(' ') })
-        .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
-        .setIssuer(o.issuer())
-        // RFC 9068 §2.2: for a client acting on its own behalf, "sub" is the client id.
-        .setSubject(c.userId ?? c.clientId)
-        .setAudience(o.audience())
-        .setIssuedAt(seconds(c.issuedAt))
-        .setExpirationTime(seconds(c.expiresAt))
-        .setJti(c.jti)
-        .sign(key);
-      return { token, key: `jti:${c.jti}` };
+      // RFC 7515 §3.1 compact serialization, signed with node:crypto (jose verifies, serves the
+      // JWKS and generates keys). RFC 9068 §2.2: for a client acting on its own behalf, "sub" is
+      // the client id.
+      const header = b64(JSON.stringify({ alg, kid, typ: 'at+jwt' }));
+      const payload = b64(JSON.stringify({
+        iss: o.issuer(), sub: c.userId ?? c.clientId, aud: o.audience(), client_id: c.clientId,
+        scope: c.scopes.join(' '), jti: c.jti, iat: seconds(c.issuedAt), exp: seconds(c.expiresAt),
+      }));
+      const input = Buffer.from(`${header}.${payload}`);
+      // RFC 7518 §3.4: ES256 signatures are R || S (IEEE P1363), not DER. EdDSA takes no digest.
+      const signature = alg === 'ES256' ? sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : sign(null, input, key);
+      return { token: `${header}.${payload}.${signature.toString('base64url')}`, key: `jti:${c.jti}` };
     },
 
     async keyOf(token) {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, type webcrypto } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, type JsonWebKey, type KeyObject, randomBytes, type webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
@@ -14,6 +14,12 @@ export interface SigningKeyInfo {
   createdAt: Date;
   retiredAt: Date | null;
   publishUntil: Date | null;
+}
+
+export interface Signer {
+  kid: string;
+  alg: SigningAlg;
+  key: KeyObject;
 }
 
 interface LoadedKey {
@@ -39,7 +45,7 @@ export class SigningKeys {
   #loaded: Promise<Map<string, LoadedKey>> | undefined;
   #loadedAt = 0;
   #signerAt = 0;
-  #signer: Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> | undefined;
+  #signer: Promise<Signer> | undefined;
 
   constructor(o: { store: SigningKeyStore; secretKey: Uint8Array; clock: () => number; alg: SigningAlg; accessTokenTtl: number }) {
     this.#store = o.store;
@@ -50,7 +56,7 @@ export class SigningKeys {
   }
 
   /** The key that signs new tokens: the newest unretired one, created on first use. */
-  async signer(): Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> {
+  async signer(): Promise<Signer> {
     if (this.#signer && this.#clock() - this.#signerAt < RELOAD_MS) return this.#signer;
     this.#signer = this.#findSigner().catch((err: unknown) => {
       this.#signer = undefined;
@@ -104,12 +110,13 @@ export class SigningKeys {
     this.#signer = undefined;
   }
 
-  async #findSigner(): Promise<{ kid: string; alg: SigningAlg; key: CryptoKey }> {
+  async #findSigner(): Promise<Signer> {
     const active = (await this.#store.list()).filter((k) => k.retiredAt === null);
     const record = active.at(-1) ?? (await this.#create(this.#clock()));
     this.#signerAt = this.#clock();
-    const jwk = JSON.parse(this.#decrypt(record)) as JWK;
-    return { kid: record.kid, alg: record.alg, key: (await importJWK(jwk, record.alg)) as CryptoKey };
+    const jwk = JSON.parse(this.#decrypt(record)) as JsonWebKey;
+    // A node:crypto KeyObject: signing through it directly measured faster than through jose (see README).
+    return { kid: record.kid, alg: record.alg, key: createPrivateKey({ key: jwk, format: 'jwk' }) };
   }
 
   async #keys(force: boolean): Promise<Map<string, LoadedKey>> {
