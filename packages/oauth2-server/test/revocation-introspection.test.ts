@@ -88,6 +88,16 @@ describe('revocation (RFC 7009)', () => {
   });
 });
 
+describe('credential kinds never stand in for each other', () => {
+  it('a refresh token or a code is not an access token; an access token is not a refresh token', async () => {
+    const { server, svcAuth } = await flowServer();
+    const { access, refresh } = await svcTokens(server, svcAuth);
+    expect(await server.validateToken(refresh)).toBeNull();
+    expect((await server.authenticateBearer(`Bearer ${refresh}`, 'read')).ok).toBe(false);
+    expectError(await server.token(tokenRequest({ grant_type: 'refresh_token', refresh_token: access }, svcAuth)), 400, 'invalid_grant');
+  });
+});
+
 describe('introspection (RFC 7662)', () => {
   it('§2.2 an active access token: the full answer, no-store', async () => {
     const { server, svcAuth } = await flowServer();

@@ -144,4 +144,20 @@ describe('SqliteStore', () => {
     expect(rts.filter((r) => r.status === 'consumed')).toHaveLength(1);
     for (const s of stores) await s.close();
   });
+
+  it('the whole code flow keeps no code, access token, refresh token or password in the clear on disk', async () => {
+    const path = join(dir, 'flow.db');
+    const { flowServer, getCode, tokenRequest, REDIRECT, VERIFIER, body } = await import('./flow-helpers.js');
+    const { server, store, svcAuth } = await flowServer({ store: new SqliteStore({ path }) });
+    await server.createUser({ username: 'alice', password: 'correct horse battery' });
+    const code = await getCode(server);
+    const res = await server.token(tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, svcAuth));
+    const { access_token, refresh_token } = body(res) as { access_token: string; refresh_token: string };
+    await store.close();
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(path).toString('latin1');
+    for (const secret of [code, access_token, refresh_token, code.slice(5), access_token.slice(5), refresh_token.slice(5), 'correct horse battery']) {
+      expect(bytes).not.toContain(secret);
+    }
+  });
 });
