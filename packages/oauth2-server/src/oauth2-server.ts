@@ -49,7 +49,8 @@ export class OAuth2Server {
   #tokens: TokenService;
   #clients: Clients;
   #users: Users;
-  #keys: SigningKeys | undefined;
+  #keys: SigningKeys;
+  #jwt: boolean;
   #tokenEndpoint: TokenEndpoint;
   #revocation: RevocationEndpoint;
   #introspection: IntrospectionEndpoint;
@@ -75,11 +76,11 @@ export class OAuth2Server {
     this.#grants = new GrantRegistry([...defaultGrants({ password: o.enablePasswordGrant }), ...o.grants]);
     this.#clientAuth = new ClientAuthRegistry(defaultClientAuthMethods());
     const scopesSupported = new Set(this.#scopes);
-    if (o.accessTokenFormat === 'jwt') {
-      this.#keys = new SigningKeys({ store: o.store.signingKeys, secretKey: o.secretKey, clock, alg: o.jwt.alg, accessTokenTtl: o.accessTokenTtl });
-    }
+    // Keys exist in every mode (created on first use), so `keys rotate` can prepare a switch to JWTs.
+    this.#keys = new SigningKeys({ store: o.store.signingKeys, secretKey: o.secretKey, clock, alg: o.jwt.alg, accessTokenTtl: o.accessTokenTtl });
+    this.#jwt = o.accessTokenFormat === 'jwt';
     const audience = o.jwt.audience ?? this.#issuer;
-    const format = this.#keys ? jwtFormat({ keys: this.#keys, issuer: this.#issuer, audience: typeof audience === 'string' ? () => audience : audience, clock }) : opaqueFormat;
+    const format = this.#jwt ? jwtFormat({ keys: this.#keys, issuer: this.#issuer, audience: typeof audience === 'string' ? () => audience : audience, clock }) : opaqueFormat;
     this.#tokens = new TokenService({ store: o.store, hasher, clock, format, accessTokenTtl: o.accessTokenTtl, refreshTokenTtl: o.refreshTokenTtl });
     this.#clients = new Clients({ store: o.store.clients, hasher, clock, grants: this.#grants, scopesSupported });
     this.#users = new Users({ store: o.store.users, hasher: new PasswordHasher(o.passwordHashing), clock });
@@ -231,19 +232,18 @@ export class OAuth2Server {
 
   // ---- keys, metadata, housekeeping --------------------------------------------------------
 
-  /** RFC 7517 JWK Set for `jwks_uri`; empty when access tokens are opaque. */
+  /** RFC 7517 JWK Set for `jwks_uri`: every published key (none until the first is created). */
   async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
-    return this.#keys ? this.#keys.jwks() : { keys: [] };
+    return this.#keys.jwks();
   }
 
   /** Adds a signing key; the previous ones stop signing but stay published until their tokens expire. */
   rotateSigningKey(): Promise<SigningKeyInfo> {
-    if (!this.#keys) throw new TypeError('OAuth2Server: signing keys exist only with accessTokenFormat "jwt"');
     return this.#keys.rotate();
   }
 
   listSigningKeys(): Promise<SigningKeyInfo[]> {
-    return this.#keys ? this.#keys.list() : Promise.resolve([]);
+    return this.#keys.list();
   }
 
   /** RFC 8414 §2; serve at `/.well-known/oauth-authorization-server` (§3). */
@@ -255,7 +255,7 @@ export class OAuth2Server {
       authMethods: this.#clientAuth.names(),
       scopesSupported: [...this.#scopes],
       codeChallengeMethods: [...this.#pkceMethods],
-      jwks: this.#keys !== undefined,
+      jwks: this.#jwt,
       ...(this.#serviceDocumentation === undefined ? {} : { serviceDocumentation: this.#serviceDocumentation }),
     });
   }

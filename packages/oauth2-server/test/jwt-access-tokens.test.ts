@@ -92,9 +92,12 @@ describe('JWT access tokens (RFC 9068)', () => {
     expect(await b.validateToken(access)).not.toBeNull();
   });
 
-  it('rotateSigningKey without JWT access tokens is a TypeError', async () => {
-    const { server } = await flowServer();
-    expect(() => server.rotateSigningKey()).toThrow(TypeError);
+  it('with opaque tokens there are no keys until one is rotated in (preparing a switch to JWTs)', async () => {
+    const { server, svcAuth } = await flowServer();
+    await svcTokens(server, svcAuth);
     expect(await server.jwks()).toEqual({ keys: [] });
+    const key = await server.rotateSigningKey();
+    expect((await server.jwks()).keys.map((k) => k.kid)).toEqual([key.kid]);
+    expect(server.metadata()).not.toHaveProperty('jwks_uri');
   });
 });
