@@ -126,4 +126,20 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6)', ()
     await expect(server.exchangeCode({ clientId: 'svc', clientSecret: 'p+q%r s', code, redirectUri: REDIRECT, codeVerifier: VERIFIER }))
       .rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
   });
+
+  it('RFC 7636 §4.2 plain, when configured: the verifier equals the challenge', async () => {
+    const { server, svcAuth } = await flowServer({ pkce: { methods: ['S256', 'plain'] } });
+    const code = await getCode(server, { code_challenge: VERIFIER, code_challenge_method: 'plain' });
+    expect((await server.token(tokenRequest(redeem(code), svcAuth))).status).toBe(200);
+    const code2 = await getCode(server, { code_challenge: VERIFIER, code_challenge_method: undefined });
+    expectError(await server.token(tokenRequest(redeem(code2, { code_verifier: CHALLENGE }), svcAuth)), 400, 'invalid_grant');
+  });
+
+  it('a code from generateAuthorizationCode (an application\'s own login) redeems like any other', async () => {
+    const { server, svcAuth } = await flowServer();
+    const { code } = await server.generateAuthorizationCode({ clientId: 'svc', userId: 'usr_external_42', redirectUri: REDIRECT, scopes: ['read'], codeChallenge: CHALLENGE });
+    const res = await server.token(tokenRequest(redeem(code), svcAuth));
+    expect(res.status).toBe(200);
+    expect(await server.validateToken(body(res).access_token!)).toMatchObject({ userId: 'usr_external_42', scopes: ['read'] });
+  });
 });
