@@ -51,18 +51,24 @@ export class RevocationEndpoint {
     // RFC 7009 §2.1: the hint only orders the search; "If the server is unable to locate the
     // token using the given hint, it MUST extend its search across all of its supported token types."
     const order: TokenTypeHint[] = o.hint === 'refresh_token' ? ['refresh_token', 'access_token'] : ['access_token', 'refresh_token'];
-    for (const kind of order) {
-      const record = kind === 'access_token' ? await tokens.findAccess(token) : await tokens.findRefresh(token);
-      if (!record) continue;
-      if (o.clientId !== undefined && record.clientId !== o.clientId) {
+    const refuseForeign = (r: { clientId: string }): void => {
+      if (o.clientId !== undefined && r.clientId !== o.clientId) {
         throw new OAuth2Error('unauthorized_client', 'the token was not issued to this client');
       }
+    };
+    for (const kind of order) {
       if (kind === 'access_token') {
-        await tokens.revokeAccess(record as Parameters<TokenService['revokeAccess']>[0]);
+        const record = await tokens.findAccess(token);
+        if (!record) continue;
+        refuseForeign(record);
+        await tokens.revokeAccess(record);
       } else {
+        const record = await tokens.findRefresh(token);
+        if (!record) continue;
+        refuseForeign(record);
         // RFC 7009 §2.1: revoking a refresh token "SHOULD also invalidate all access tokens
         // based on the same authorization grant" — the whole grant family goes.
-        await tokens.revokeGrant((record as { grantId: string }).grantId);
+        await tokens.revokeGrant(record.grantId);
       }
       return kind;
     }
