@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { clientCommand, CLIENT_USAGE } from './commands/client.js';
 import { serveCommand } from './commands/serve.js';
+import { userCommand, USER_USAGE } from './commands/user.js';
+import { tokenCommand, TOKEN_USAGE } from './commands/token.js';
+import { keysCommand, KEYS_USAGE } from './commands/keys.js';
+import { OAUTH_ENV_HELP } from './oauth-config.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
@@ -14,6 +18,10 @@ Commands:
   serve                 run the server
   client create|list|delete
                         manage OAuth 2.0 clients
+  user create|list|delete
+                        manage the people who sign in on the login page
+  token revoke TOKEN    revoke an access or refresh token
+  keys rotate|list      manage JWT signing keys
   help [COMMAND]        show help for a command
 
 Run \`tsforge COMMAND --help\` for a command's options.`;
@@ -38,10 +46,11 @@ Environment:
   TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
   TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
   TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
+${OAUTH_ENV_HELP}
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info)
   LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)`;
 
-const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE };
+const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, user: USER_USAGE, token: TOKEN_USAGE, keys: KEYS_USAGE };
 
 const out = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -77,6 +86,15 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'client':
       await clientCommand(args, out);
+      return;
+    case 'user':
+      await userCommand(args, out);
+      return;
+    case 'token':
+      await tokenCommand(args, out);
+      return;
+    case 'keys':
+      await keysCommand(args, out);
       return;
     default:
       throw new UsageError(`unknown command "${command}"`, MAIN_USAGE);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
 
 export type LogFormat = 'json' | 'pretty' | 'compact';
 
@@ -22,6 +23,8 @@ export interface ServerConfig {
   /** A connection with no traffic for this long is closed. */
   idleTimeoutMs: number;
   scopes: string[];
+  /** Token formats, grants, rate limits, purge interval. */
+  oauth: OAuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
     idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
+    oauth: loadOAuthConfig(env),
   };
 }
 

@@ -1,4 +1,6 @@
-export { buildApp } from './app.js';
+export { buildApp, type AppOptions } from './app.js';
+export type { LoginHook } from './interaction/login-hook.js';
+export type { OAuthConfig } from './oauth-config.js';
 export { createRuntime, openOAuth, type Runtime, type RuntimeOptions } from './runtime.js';
 export { loadConfig, ConfigError, type ServerConfig, type ConfigOverrides } from './config.js';
 export { startServer, type RunningServer } from './commands/serve.js';

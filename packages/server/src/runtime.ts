@@ -17,6 +17,8 @@ export interface Runtime {
   store: OAuth2Store;
   oauth: OAuth2Server;
   disk: Disk;
+  /** Derives the keys of the login session and CSRF tokens. */
+  secret: ServerSecret;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void
     secretKey: secret.derive('oauth2'),
     scopesSupported: config.scopes,
     accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.oauth.refreshTokenTtl,
+    refreshTokenGracePeriod: config.oauth.refreshTokenGracePeriod,
+    accessTokenFormat: config.oauth.accessTokenFormat,
+    jwt: { alg: config.oauth.jwtAlg },
+    pkce: { required: config.oauth.pkceRequired },
+    enablePasswordGrant: config.oauth.passwordGrant,
     ...(onError ? { onError } : {}),
   });
   return { secret, store, oauth };
@@ -54,7 +62,7 @@ export function createRuntime(config: ServerConfig, options: RuntimeOptions = {}
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
-    config, logger, context, metrics, httpMetrics, store, oauth, disk,
+    config, logger, context, metrics, httpMetrics, store, oauth, disk, secret,
     async close() {
       metrics.close();
       await store.close();

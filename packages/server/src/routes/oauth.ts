@@ -1,26 +1,38 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import type { OAuth2Server } from '@tsforge/oauth2-server';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
+import { tokenRateKey } from './token-rate-key.js';
+
+export interface OAuthRoutesOptions {
+  bodyLimit: number;
+  /** Token requests per client and IP; null when unlimited. */
+  tokenLimiter?: RateLimiter | null;
+}
 
 /**
- * The token endpoint and the RFC 8414 metadata. The core parses the token request itself (it
- * must see duplicate parameters and the exact content type), so this scope hands it the raw body.
+ * The token, revocation and introspection endpoints, the JWK Set and the RFC 8414 metadata.
+ * The core parses the form bodies itself (it must see duplicate parameters and the exact
+ * content type), so this scope hands it the raw body.
  */
-export function oauthRoutes(oauth: OAuth2Server, bodyLimit: number) {
+export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
+  const paths = oauth.endpoints;
+  const limiter = options.tokenLimiter ?? null;
   return async function routes(app: FastifyInstance) {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
-    app.post('/oauth/token', async (request, reply) => {
-      const distinct = request.raw.headersDistinct;
-      const response = await oauth.token({
-        method: request.method,
-        // Every copy of the headers that decide the outcome, so duplicates are seen and refused
-        // (Node would keep only the first Authorization and Content-Type).
-        headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
-        body: typeof request.body === 'string' ? request.body : '',
-      });
-      return reply.code(response.status).headers(response.headers).send(response.body);
+    app.post(paths.token, async (request, reply) => {
+      const req = endpointRequest(request);
+      if (limiter) {
+        const verdict = await limiter.consume(tokenRateKey(req, request.ip));
+        if (!verdict.allowed) {
+          return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
+            .send({ error: 'slow_down', error_description: `too many token requests; retry after ${verdict.retryAfter} seconds` });
+        }
+      }
+      return send(reply, await oauth.token(req));
     });
+    app.post(paths.revocation, async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))));
+    app.post(paths.introspection, async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))));
 
     // What the framework rejects before the endpoint runs (an unparseable media type, a body
     // over the limit) still answers in RFC 6749 §5.2's shape, never cacheable.
@@ -36,5 +48,25 @@ export function oauthRoutes(oauth: OAuth2Server, bodyLimit: number) {
 
     app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
       reply.header('cache-control', 'public, max-age=300').send(oauth.metadata()));
+
+    // RFC 7517 JWK Set. Short caching: a rotated-in key must reach verifiers before it signs
+    // much, and retired keys stay published for a whole token lifetime anyway.
+    app.get(paths.jwks, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json').send(JSON.stringify(await oauth.jwks())));
   };
+}
+
+function endpointRequest(request: FastifyRequest): TokenRequest {
+  const distinct = request.raw.headersDistinct;
+  return {
+    method: request.method,
+    // Every copy of the headers that decide the outcome, so duplicates are seen and refused
+    // (Node would keep only the first Authorization and Content-Type).
+    headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
+    body: typeof request.body === 'string' ? request.body : '',
+  };
+}
+
+function send(reply: FastifyReply, response: EndpointResponse) {
+  return reply.code(response.status).headers(response.headers).send(response.body);
 }
