@@ -210,6 +210,9 @@ export class MemoryStore implements OAuth2Store {
         open();
         if (!users.delete(id)) return false;
         deleteWhere(consents, (c) => c.userId === id);
+        deleteWhere(codes, (c) => c.userId === id);
+        deleteWhere(access, (t) => t.userId === id);
+        deleteWhere(refresh, (t) => t.userId === id);
         return true;
       },
       async setPasswordHash(id, passwordHash) {

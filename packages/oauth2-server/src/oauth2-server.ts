@@ -140,6 +140,7 @@ export class OAuth2Server {
     return this.#users.list();
   }
 
+  /** Deletes the user with every consent, code and token they granted (their tokens stop working at once). */
   deleteUser(id: string): Promise<boolean> {
     return this.#users.delete(id);
   }

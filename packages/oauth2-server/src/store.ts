@@ -88,7 +88,10 @@ export interface UserStore {
   findByUsername(username: string): Promise<UserRecord | null>;
   /** Ordered by `createdAt`, then `id`. */
   list(): Promise<UserRecord[]>;
-  /** Also deletes the user's consents. */
+  /**
+   * Also deletes everything the user granted: consents, authorization codes, access and refresh
+   * tokens (one transaction where the database has them). False when there was no such user.
+   */
   delete(id: string): Promise<boolean>;
   /** Replaces the password hash; false for an unknown user. */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;

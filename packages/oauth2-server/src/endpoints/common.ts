@@ -41,8 +41,14 @@ export function authenticateClient(deps: ClientAuthDeps, authorization: string |
   return deps.clientAuth.authenticate({ authorization, params }, { store: deps.store, hasher: deps.hasher, realm: deps.issuer() });
 }
 
+/**
+ * The answer for a failed request. A failure that is not an OAuth error and not a bug in the
+ * code (a store that cannot answer, a full disk, a closed database) is a 503
+ * `temporarily_unavailable`: the client may retry, and nothing claims a success. Both kinds
+ * are reported to `onError` and leave with a generic description.
+ */
 export function errorResponse(err: unknown, onError: (err: unknown) => void): { response: EndpointResponse; error: OAuth2Error } {
-  const { error, unexpected } = toPublicError(err);
+  const { error, unexpected } = toPublicError(isBug(err) ? err : unavailable(err));
   if (unexpected) safeReport(onError, err);
   return { response: jsonResponse(error.status, errorBody(error), { ...error.headers, ...NO_STORE }), error };
 }
@@ -55,9 +61,18 @@ export async function storeCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof OAuth2Error) throw err;
-    throw new OAuth2Error('temporarily_unavailable', 'the authorization server is temporarily unable to handle the request', { cause: err });
+    throw unavailable(err);
   }
+}
+
+function unavailable(err: unknown): unknown {
+  if (err instanceof OAuth2Error) return err;
+  return new OAuth2Error('temporarily_unavailable', 'the authorization server is temporarily unable to handle the request', { cause: err });
+}
+
+/** Errors that mean the code is wrong, not the environment: they stay a 500 `server_error`. */
+function isBug(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
 }
 
 export function safeReport(onError: (err: unknown) => void, err: unknown): void {

@@ -10,12 +10,14 @@ export function userTable(db: Database.Database, open: Open): UserStore {
   const get = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const byName = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
   const list = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id');
-  const delConsents = db.prepare<[string]>('DELETE FROM consents WHERE user_id = ?');
+  // What the user granted goes with them. Few rows per user; the scans are bounded by the tables.
+  const granted = ['consents', 'authorization_codes', 'access_tokens', 'refresh_tokens'].map((t) => db.prepare<[string]>(`DELETE FROM ${t} WHERE user_id = ?`));
   const del = db.prepare<[string]>('DELETE FROM users WHERE id = ?');
   const setHash = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE id = ?');
   const deleteUser = db.transaction((id: string) => {
-    delConsents.run(id);
-    return del.run(id).changes > 0;
+    const deleted = del.run(id).changes > 0;
+    if (deleted) for (const statement of granted) statement.run(id);
+    return deleted;
   });
   return {
     async create(u) {

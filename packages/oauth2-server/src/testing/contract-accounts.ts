@@ -56,6 +56,29 @@ export function accountStoreContract(store: () => OAuth2Store, client: MakeClien
       expect(await store().users.delete(a.id)).toBe(false);
       expect(await store().consents.get(a.id, c.id)).toBeNull();
     });
+
+    it("delete takes the user's codes, access and refresh tokens with it, and nobody else's", async () => {
+      const c = client();
+      await store().clients.create(c);
+      const [a, b] = [user(), user()];
+      await store().users.create(a);
+      await store().users.create(b);
+      for (const u of [a, b]) {
+        await store().authorizationCodes.save({
+          hash: `code_${u.id}`, clientId: c.id, userId: u.id, redirectUri: null, scopes: ['read'], codeChallenge: null,
+          codeChallengeMethod: null, grantId: `gr_${u.id}`, expiresAt: at(600_000), createdAt: at(0), consumedAt: null, replayedAt: null,
+        });
+        await store().accessTokens.save({ hash: `at_${u.id}`, clientId: c.id, userId: u.id, scopes: ['read'], expiresAt: at(600_000), createdAt: at(0), grantId: `gr_${u.id}` });
+        await store().refreshTokens.save({ hash: `rt_${u.id}`, clientId: c.id, userId: u.id, scopes: ['read'], grantId: `gr_${u.id}`, expiresAt: at(600_000), createdAt: at(0), rotatedAt: null });
+      }
+      expect(await store().users.delete(a.id)).toBe(true);
+      expect(await store().authorizationCodes.find(`code_${a.id}`)).toBeNull();
+      expect(await store().accessTokens.find(`at_${a.id}`)).toBeNull();
+      expect(await store().refreshTokens.find(`rt_${a.id}`)).toBeNull();
+      expect(await store().authorizationCodes.find(`code_${b.id}`)).not.toBeNull();
+      expect(await store().accessTokens.find(`at_${b.id}`)).not.toBeNull();
+      expect(await store().refreshTokens.find(`rt_${b.id}`)).not.toBeNull();
+    });
   });
 
   describe('consents', () => {
