@@ -20,7 +20,12 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
-    app.post(paths.token, async (request, reply) => {
+    // Every method reaches the core, which answers anything but POST with 405 and the RFC error
+    // shape (RFC 6749 §3.2: "The client MUST use the HTTP "POST" method").
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    app.route({ method: methods, url: paths.revocation, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.introspection, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.token, handler: async (request, reply) => {
       const req = endpointRequest(request);
       if (limiter) {
         const verdict = await limiter.consume(tokenRateKey(req, request.ip));
@@ -30,9 +35,7 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
         }
       }
       return send(reply, await oauth.token(req));
-    });
-    app.post(paths.revocation, async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))));
-    app.post(paths.introspection, async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))));
+    } });
 
     // What the framework rejects before the endpoint runs (an unparseable media type, a body
     // over the limit) still answers in RFC 6749 §5.2's shape, never cacheable.
