@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AccessTokenStore, AuthorizationCodeStore, RefreshTokenStore } from '../store.js';
+import type { AccessTokenRecord } from '../types.js';
 import { type AccessTokenRow, type CodeRow, ms, type RefreshRow, toAccessToken, toCode, toRefresh } from './rows.js';
 import { mapWriteError } from './write-error.js';
+import { GroupCommit } from './group-commit.js';
 
 type Open = () => void;
 
@@ -14,12 +16,17 @@ export function accessTokenTable(db: Database.Database, open: Open): AccessToken
   const delByClient = db.prepare<[string]>('DELETE FROM access_tokens WHERE client_id = ?');
   const delByGrant = db.prepare<[string]>('DELETE FROM access_tokens WHERE grant_id = ?');
   const delExpired = db.prepare<[number]>('DELETE FROM access_tokens WHERE expires_at <= ?');
+  // The token endpoint's hot write: committed in groups (see GroupCommit).
+  const inserts = new GroupCommit(db, (t: AccessTokenRecord) => {
+    insert.run(t.hash, t.clientId, t.userId, JSON.stringify(t.scopes), t.expiresAt.getTime(), t.createdAt.getTime(), t.grantId);
+  });
   return {
     async save(t) {
       open();
       try {
-        insert.run(t.hash, t.clientId, t.userId, JSON.stringify(t.scopes), t.expiresAt.getTime(), t.createdAt.getTime(), t.grantId);
+        await inserts.run(t);
       } catch (err) {
+        open();
         mapWriteError(err, 'an access token with this hash already exists');
       }
     },
