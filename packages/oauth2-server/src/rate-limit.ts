@@ -23,25 +23,35 @@ export type RateLimitDecision =
   /** Answer 429 with `Retry-After: retryAfter` (seconds, RFC 9110 §10.2.3). */
   | { allowed: false; retryAfter: number };
 
-/** Fixed-window counters in process memory; expired windows are dropped as new ones start. */
+/**
+ * Fixed-window counters in process memory. Each key keeps its current and its previous window:
+ * the sliding estimate needs both, also after the first request of a new window.
+ */
 export class MemoryRateLimitStore implements RateLimitStore {
-  #counts = new Map<string, { windowStart: number; count: number }>();
+  #counts = new Map<string, { windowStart: number; count: number; previousStart: number; previousCount: number }>();
   #lastSweep = 0;
 
   async increment(key: string, windowStart: number, windowMs: number): Promise<number> {
     this.#sweep(windowStart, windowMs);
     const entry = this.#counts.get(key);
-    if (!entry || entry.windowStart !== windowStart) {
-      if (entry && entry.windowStart > windowStart) return entry.count;
-      this.#counts.set(key, { windowStart, count: 1 });
+    if (!entry) {
+      this.#counts.set(key, { windowStart, count: 1, previousStart: -1, previousCount: 0 });
       return 1;
     }
-    return ++entry.count;
+    if (entry.windowStart === windowStart) return ++entry.count;
+    if (entry.windowStart > windowStart) return entry.count;
+    entry.previousStart = entry.windowStart;
+    entry.previousCount = entry.count;
+    entry.windowStart = windowStart;
+    entry.count = 1;
+    return 1;
   }
 
   async get(key: string, windowStart: number): Promise<number> {
     const entry = this.#counts.get(key);
-    return entry && entry.windowStart === windowStart ? entry.count : 0;
+    if (!entry) return 0;
+    if (entry.windowStart === windowStart) return entry.count;
+    return entry.previousStart === windowStart ? entry.previousCount : 0;
   }
 
   #sweep(windowStart: number, windowMs: number): void {

@@ -30,6 +30,18 @@ describe('RateLimiter (sliding window, in memory)', () => {
     expect((await limiter.consume('k')).allowed).toBe(true);
   });
 
+  it('slides on: the previous window still counts after the first request of the new one', async () => {
+    const { limiter, at } = setup();
+    at(59_000);
+    for (let i = 0; i < 3; i++) expect((await limiter.consume('k')).allowed).toBe(true);
+    at(60_100);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    at(60_200);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    at(60_300);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+  });
+
   it('rejects nonsense options with a TypeError', () => {
     expect(() => new RateLimiter({ limit: 0, windowMs: 1000 })).toThrow(TypeError);
     expect(() => new RateLimiter({ limit: 1, windowMs: 0.5 })).toThrow(TypeError);
