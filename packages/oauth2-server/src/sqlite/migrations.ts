@@ -94,6 +94,13 @@ export const MIGRATIONS: readonly string[] = [
     publish_until         INTEGER
   ) STRICT;
   `,
+  // 3: deleting a user deletes what they granted; these keep that from scanning whole tables.
+  // Partial, so client_credentials tokens (no user) cost the token endpoint nothing.
+  `
+  CREATE INDEX access_tokens_user_id ON access_tokens (user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id) WHERE user_id IS NOT NULL;
+  CREATE INDEX authorization_codes_user_id ON authorization_codes (user_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
