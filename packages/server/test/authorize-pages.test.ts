@@ -80,6 +80,7 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     const again = await (await pages.get(failed.headers.get('location')!)).text();
     expect(again).toContain('role="alert"');
     expect(again).toContain('The username or password is not right.');
+    expect(again).toContain('name="username" value="ada"');
     const later = await (await pages.get(failed.headers.get('location')!)).text();
     expect(later).not.toContain('role="alert"');
   });

@@ -7,6 +7,8 @@ export interface Session {
   userId: string | null;
   /** A message for the next page, e.g. after a failed sign-in (shown once). */
   notice: string | null;
+  /** The username of a failed sign-in, to fill the form in again with the notice. */
+  username: string | null;
   /** Seconds since the epoch. */
   expiresAt: number;
 }
@@ -45,7 +47,7 @@ export class SessionCookies {
 
   /** A new anonymous session (fresh id). */
   create(userId: string | null = null): Session {
-    return { id: randomBytes(18).toString('base64url'), userId, notice: null, expiresAt: Math.floor(this.#clock() / 1000) + this.#ttl };
+    return { id: randomBytes(18).toString('base64url'), userId, notice: null, username: null, expiresAt: Math.floor(this.#clock() / 1000) + this.#ttl };
   }
 
   /** The session in a Cookie header, or null when absent, forged or expired. */
@@ -71,6 +73,7 @@ export class SessionCookies {
       id: s.id,
       userId: typeof s.userId === 'string' ? s.userId : null,
       notice: typeof s.notice === 'string' ? s.notice : null,
+      username: typeof s.username === 'string' ? s.username : null,
       expiresAt: s.expiresAt,
     };
   }

@@ -64,14 +64,15 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
       const decision = await oauth.authorize({ params, userId });
       if (decision.type === 'need-login') {
         if (login) return redirect(reply, 302, login.loginUrl(back(params)), formTarget(decision.request.redirectUri));
-        const notice = session.notice;
-        if (notice) {
+        const { notice, username } = session;
+        if (notice || username) {
           session.notice = null;
+          session.username = null;
           cookieChanged = true;
         }
         if (cookieChanged) reply.header('set-cookie', sessions.serialize(session));
         return html(reply, 200, loginPage({
-          request: decision.request, params, csrf: csrf.issue(session.id, 'login'), action: LOGIN_PATH, error: notice,
+          request: decision.request, params, csrf: csrf.issue(session.id, 'login'), action: LOGIN_PATH, error: notice, username: username ?? '',
         }), formTarget(decision.request.redirectUri));
       }
       if (cookieChanged) reply.header('set-cookie', sessions.serialize(session));
@@ -97,7 +98,7 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
         }
         const userId = await oauth.verifyUser(username, password);
         // A new session id at sign-in: a session planted before it is worthless (fixation).
-        const next = userId ? sessions.create(userId) : { ...session, notice: WRONG_CREDENTIALS };
+        const next = userId ? sessions.create(userId) : { ...session, notice: WRONG_CREDENTIALS, username: username.slice(0, 200) };
         reply.header('set-cookie', sessions.serialize(next));
         return redirect(reply, 303, back(params));
       });
