@@ -103,6 +103,29 @@ describe('SqliteStore', () => {
     db.close();
   });
 
+  it('group commit: inserts of one turn share a transaction; a bad row fails only its caller; a closed store rejects with "closed"', async () => {
+    const store = new SqliteStore({ path: join(dir, 'auth.db') });
+    await store.clients.create({ id: 'cl_1', name: 'c', secretHash: null, grantTypes: ['client_credentials'], scopes: ['read'], redirectUris: [], createdAt: new Date(0) });
+    const token = (hash: string, clientId = 'cl_1') => ({ hash, clientId, userId: null, scopes: ['read'], expiresAt: new Date(9e12), createdAt: new Date(0), grantId: null });
+    await store.accessTokens.save(token('dup'));
+    const results = await Promise.allSettled([
+      store.accessTokens.save(token('a')),
+      store.accessTokens.save(token('dup')),
+      store.accessTokens.save(token('b', 'cl_missing')),
+      store.accessTokens.save(token('c')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as OAuth2StoreError).code).toBe('conflict');
+    expect(((results[2] as PromiseRejectedResult).reason as OAuth2StoreError).code).toBe('unknown_client');
+    expect(await store.accessTokens.find('a')).not.toBeNull();
+    expect(await store.accessTokens.find('c')).not.toBeNull();
+    expect(await store.accessTokens.find('b')).toBeNull();
+    // Saved in the turn the store closes: rejected as closed, never a false success.
+    const late = store.accessTokens.save(token('late'));
+    await store.close();
+    await expect(late).rejects.toMatchObject({ code: 'closed' });
+  });
+
   it('rejects a missing path with a TypeError', () => {
     expect(() => new SqliteStore({ path: '' })).toThrow(TypeError);
   });
