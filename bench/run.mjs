@@ -46,7 +46,8 @@ async function measure(name, options) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tsforge-bench-'));
-const env = { TSFORGE_DATA_DIR: dataDir, LOG_FORMAT: 'json' };
+// The token endpoint's rate limit (TSFORGE_TOKEN_RATE_LIMIT) would refuse a load test from one client.
+const env = { TSFORGE_DATA_DIR: dataDir, LOG_FORMAT: 'json', TSFORGE_TOKEN_RATE_LIMIT: '0' };
 const { client_id, client_secret } = JSON.parse(execFileSync(process.execPath, [CLI, 'client', 'create', '--name', 'bench', '--grant', 'client_credentials', '--scope', 'files:read files:write', '--json'], { env: { PATH: process.env.PATH, ...env } }).toString());
 
 const baseline = await start([new URL('./baseline-server.mjs', import.meta.url).pathname], {}, (l) => l.url);

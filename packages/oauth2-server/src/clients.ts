@@ -2,6 +2,7 @@ import { OAuth2Error } from './errors.js';
 import type { GrantRegistry } from './grants/registry.js';
 import type { KeyedHasher } from './internal/keyed-hasher.js';
 import { newClientId, newClientSecret } from './internal/random.js';
+import { isAcceptableRedirectUri } from './redirect-uri.js';
 import { isScopeToken } from './scope.js';
 import type { ClientStore } from './store.js';
 import type { ClientRecord } from './types.js';
@@ -11,6 +12,8 @@ export interface RegisterClientInput {
   grantTypes: string[];
   scopes: string[];
   redirectUris?: string[];
+  /** RFC 6749 §2.1: a public client (browser or native app) gets no secret. Default false. */
+  public?: boolean;
 }
 
 const invalid = (description: string): OAuth2Error => new OAuth2Error('invalid_request', description);
@@ -31,13 +34,14 @@ export class Clients {
     this.#scopesSupported = o.scopesSupported;
   }
 
-  async register(o: RegisterClientInput): Promise<{ client: ClientRecord; clientSecret: string }> {
+  /** `clientSecret` is null for a public client. */
+  async register(o: RegisterClientInput): Promise<{ client: ClientRecord; clientSecret: string | null }> {
     const input = validate(o, this.#grants, this.#scopesSupported);
-    const clientSecret = newClientSecret();
+    const clientSecret = input.public ? null : newClientSecret();
     const client: ClientRecord = {
       id: newClientId(),
       name: input.name,
-      secretHash: this.#hasher.hashClientSecret(clientSecret),
+      secretHash: clientSecret === null ? null : this.#hasher.hashClientSecret(clientSecret),
       grantTypes: input.grantTypes,
       scopes: input.scopes,
       redirectUris: input.redirectUris,
@@ -65,13 +69,24 @@ function validate(o: RegisterClientInput, grants: GrantRegistry, supported: Read
   if (!isStringArray(redirectUris)) throw invalid('redirectUris must be an array of strings');
   for (const uri of redirectUris) {
     // RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI ... MUST NOT include a fragment component."
-    if (!URL.canParse(uri) || uri.includes('#')) throw invalid('each redirect URI must be an absolute URI without a fragment');
+    if (!isAcceptableRedirectUri(uri)) {
+      throw invalid('each redirect URI must be an absolute https URI (http only for loopback) without a fragment');
+    }
+  }
+  const isPublic = o.public ?? false;
+  if (typeof isPublic !== 'boolean') throw invalid('public must be a boolean');
+  // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+  if (isPublic && o.grantTypes.includes('client_credentials')) throw invalid('a public client cannot use the client_credentials grant');
+  // RFC 6749 §3.1.2.2 / RFC 9700 §2.1: clients of the authorization endpoint register redirect URIs.
+  if (o.grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+    throw invalid('the authorization_code grant needs at least one redirect URI');
   }
   return {
     name: o.name.trim(),
     grantTypes: [...new Set(o.grantTypes)],
     scopes: [...new Set(o.scopes)],
     redirectUris: [...new Set(redirectUris)],
+    public: isPublic,
   };
 }
 

@@ -9,7 +9,10 @@ export type OAuth2ErrorCode =
   | 'insufficient_scope'
   | 'server_error'
   | 'temporarily_unavailable'
-  | 'access_denied';
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
+  | 'slow_down';
 
 // RFC 6749 §5.2 (token endpoint) and RFC 6750 §3.1 (protected resources) fix these statuses.
 const DEFAULT_STATUS: Record<OAuth2ErrorCode, number> = {
@@ -24,6 +27,9 @@ const DEFAULT_STATUS: Record<OAuth2ErrorCode, number> = {
   server_error: 500,
   temporarily_unavailable: 503,
   access_denied: 403,
+  unsupported_response_type: 400,
+  unsupported_token_type: 400,
+  slow_down: 429,
 };
 
 export interface OAuth2ErrorOptions {

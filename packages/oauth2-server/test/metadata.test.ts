@@ -6,13 +6,31 @@ import { ISSUER, SECRET_KEY, makeServer } from './helpers.js';
 describe('authorization server metadata (RFC 8414 §2)', () => {
   it('lists exactly what the registries and options provide', () => {
     const { server } = makeServer();
+    const methods = ['client_secret_basic', 'client_secret_post', 'none'];
     expect(server.metadata()).toEqual({
       issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}/oauth/authorize`,
       token_endpoint: `${ISSUER}/oauth/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: methods,
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       scopes_supported: ['read', 'write', 'admin'],
-      response_types_supported: [],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      revocation_endpoint: `${ISSUER}/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: methods,
+      introspection_endpoint: `${ISSUER}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      authorization_response_iss_parameter_supported: true,
+    });
+  });
+
+  it('RFC 8414 §2 jwks_uri appears with JWT access tokens; password only when enabled', () => {
+    const { server } = makeServer({ accessTokenFormat: 'jwt', enablePasswordGrant: true, pkce: { methods: ['S256', 'plain'] } });
+    expect(server.metadata()).toMatchObject({
+      jwks_uri: `${ISSUER}/oauth/jwks`,
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', 'password'],
+      code_challenge_methods_supported: ['S256', 'plain'],
     });
   });
 

@@ -36,13 +36,13 @@ describe('registerClient', () => {
 
   const invalid: Array<[string, Record<string, unknown>, string]> = [
     ['empty name', { name: '  ' }, 'name must be a non-empty string'],
-    ['unknown grant type', { grantTypes: ['password'] }, 'grant type "password" is not supported (supported: client_credentials)'],
+    ['unknown grant type', { grantTypes: ['password'] }, 'grant type "password" is not supported (supported: authorization_code, client_credentials, refresh_token)'],
     ['no grant types', { grantTypes: [] }, 'grantTypes must be a non-empty array of strings'],
     ['scope outside scopesSupported', { scopes: ['delete'] }, 'scope "delete" is not supported (supported: read write admin)'],
     ['RFC 6749 §3.3 scope with a space', { scopes: ['read write'] }, 'scopes must be valid scope tokens (RFC 6749 §3.3)'],
     ['RFC 6749 §3.3 scope with a double quote', { scopes: ['"read"'] }, 'scopes must be valid scope tokens (RFC 6749 §3.3)'],
-    ['RFC 6749 §3.1.2 relative redirect URI', { redirectUris: ['/cb'] }, 'each redirect URI must be an absolute URI without a fragment'],
-    ['RFC 6749 §3.1.2 redirect URI with a fragment', { redirectUris: ['https://a.example/cb#x'] }, 'each redirect URI must be an absolute URI without a fragment'],
+    ['RFC 6749 §3.1.2 relative redirect URI', { redirectUris: ['/cb'] }, 'each redirect URI must be an absolute https URI (http only for loopback) without a fragment'],
+    ['RFC 6749 §3.1.2 redirect URI with a fragment', { redirectUris: ['https://a.example/cb#x'] }, 'each redirect URI must be an absolute https URI (http only for loopback) without a fragment'],
   ];
   it.each(invalid)('rejects %s with OAuth2Error invalid_request', async (_name, over, description) => {
     const { server, store } = makeServer();

@@ -96,8 +96,8 @@ describe('token endpoint request parsing (RFC 6749 §3.1, §3.2)', () => {
   });
 });
 
-describe('unexpected failures leave as server_error', () => {
-  it('a store failure is a generic 500; the detail goes to onError only', async () => {
+describe('unexpected failures', () => {
+  it('a store failure is a generic 503 temporarily_unavailable, never a success; the detail goes to onError only', async () => {
     const { server, store, errors } = makeServer();
     const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
     store.accessTokens.save = async () => {
@@ -105,20 +105,34 @@ describe('unexpected failures leave as server_error', () => {
     };
     const res = await server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
     expect(res).toEqual({
-      status: 500,
+      status: 503,
       headers: TOKEN_HEADERS,
-      body: { error: 'server_error', error_description: 'the server encountered an unexpected error' },
+      body: { error: 'temporarily_unavailable', error_description: 'the server encountered an unexpected error' },
     });
     expect(errors).toHaveLength(1);
     expect((errors[0] as Error).message).toContain('SQLITE_FULL');
   });
 
-  it('a throwing onError hook still yields the 500 response', async () => {
+  it('a bug (TypeError) is a generic 500 server_error', async () => {
+    const { server, store } = makeServer();
+    const { client, clientSecret } = await server.registerClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
+    store.accessTokens.save = async () => {
+      throw new TypeError('cannot read properties of undefined');
+    };
+    const res = await server.token(form('grant_type=client_credentials', { authorization: basic(client.id, clientSecret) }));
+    expect(res).toEqual({
+      status: 500,
+      headers: TOKEN_HEADERS,
+      body: { error: 'server_error', error_description: 'the server encountered an unexpected error' },
+    });
+  });
+
+  it('a throwing onError hook still yields the error response', async () => {
     const { server, store } = makeServer({ onError: () => { throw new Error('logger down'); } });
     store.clients.get = async () => {
       throw new Error('boom');
     };
     const res = await server.token(form('grant_type=client_credentials', { authorization: basic('cl_x', 'y') }));
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
   });
 });

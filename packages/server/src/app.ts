@@ -11,6 +11,14 @@ import { filesRoutes } from './routes/files.js';
 import { signedFilesRoutes } from './routes/signed-files.js';
 import { healthRoutes } from './routes/health.js';
 import { adminRoutes } from './routes/admin.js';
+import { interactionRoutes } from './routes/interaction.js';
+import { interactionOptions, tokenLimiter } from './interaction/setup.js';
+import type { LoginHook } from './interaction/login-hook.js';
+
+export interface AppOptions {
+  /** The application's own sign-in instead of the built-in login page (see LoginHook). */
+  login?: LoginHook;
+}
 
 // Resolved from fastify itself: these are its dependencies, not ours.
 const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
@@ -27,7 +35,7 @@ const lazySchemaCompilers = {
 /** Keys may be up to 1024 bytes, and percent-encoding triples that. */
 const MAX_PARAM_LENGTH = 4096;
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk, store } = runtime;
   const inFlight: RequestsInFlight = new WeakMap();
   const app = Fastify({
@@ -48,7 +56,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
 
   await app.register(healthRoutes(store, logger));
-  await app.register(oauthRoutes(oauth, config.bodyLimit, domainMetrics.oauth2));
+  await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2 }));
+  await app.register(interactionRoutes(interactionOptions(runtime, options.login)));
   await app.register(filesRoutes({
     disk, logger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
     minUploadRateWindowMs: config.minUploadRateWindowMs,

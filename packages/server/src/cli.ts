@@ -2,6 +2,10 @@
 import { clientCommand, CLIENT_USAGE } from './commands/client.js';
 import { serveCommand } from './commands/serve.js';
 import { storageCommand, STORAGE_USAGE } from './commands/storage.js';
+import { userCommand, USER_USAGE } from './commands/user.js';
+import { tokenCommand, TOKEN_USAGE } from './commands/token.js';
+import { keysCommand, KEYS_USAGE } from './commands/keys.js';
+import { OAUTH_ENV_HELP } from './oauth-config.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
@@ -17,6 +21,10 @@ Commands:
                         manage OAuth 2.0 clients
   storage put|get|ls|rm|sign
                         work with stored files (local disk or S3)
+  user create|list|delete
+                        manage the people who sign in on the login page
+  token revoke TOKEN    revoke an access or refresh token
+  keys rotate|list      manage JWT signing keys
   help [COMMAND]        show help for a command
 
 Run \`tsforge COMMAND --help\` for a command's options.`;
@@ -49,6 +57,7 @@ Environment:
   AWS_REGION                   the store's region (default us-east-1; auto for R2)
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                                credentials; without them the AWS default chain applies
+${OAUTH_ENV_HELP}
   METRICS_AUTH_TOKEN           bearer token /metrics requires (16+ chars; default: open)
   METRICS_BASIC_AUTH           user:password /metrics requires instead (password 12+ chars)
   LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info), with
@@ -60,7 +69,7 @@ Environment:
   ADMIN_TOKEN                  enables PUT /admin/log-level for this bearer token (32+ chars)
 Signals: SIGTERM/SIGINT drain and stop; SIGUSR2 steps the log level configured → debug → trace.`;
 
-const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE };
+const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE, user: USER_USAGE, token: TOKEN_USAGE, keys: KEYS_USAGE };
 
 const out = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -99,6 +108,15 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'storage':
       await storageCommand(args, out);
+      return;
+    case 'user':
+      await userCommand(args, out);
+      return;
+    case 'token':
+      await tokenCommand(args, out);
+      return;
+    case 'keys':
+      await keysCommand(args, out);
       return;
     default:
       throw new UsageError(`unknown command "${command}"`, MAIN_USAGE);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
 
 export type LogFormat = 'json' | 'pretty' | 'compact';
 
@@ -27,6 +28,8 @@ export interface ServerConfig {
   storage: StorageSettings;
   /** Credentials a scraper must present on `/metrics`; undefined leaves it open (bind to a private interface then). */
   metricsAuth: MetricsAuth | undefined;
+  /** Token formats, grants, rate limits, purge interval. */
+  oauth: OAuthConfig;
 }
 
 /** Where files live: the data dir (default), or a bucket of any S3-compatible store. */
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     storage: storageSettings(env),
     ...adminToken(env.ADMIN_TOKEN),
     metricsAuth: metricsAuth(env.METRICS_AUTH_TOKEN, env.METRICS_BASIC_AUTH),
+    oauth: loadOAuthConfig(env),
   };
 }
 

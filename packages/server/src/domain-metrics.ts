@@ -62,16 +62,3 @@ export function createDomainMetrics(metrics: Metrics): DomainMetrics {
     },
   };
 }
-
-/**
- * Counts one answered token request from what the endpoint returned. Used by the token route
- * until the OAuth2 core reports to a `TokenMetricsSink` itself; then this call goes away.
- */
-export function countTokenResponse(sink: TokenMetricsSink, requestBody: string, response: { status: number; body: unknown }): void {
-  if (response.status === 200) {
-    sink.tokenIssued(new URLSearchParams(requestBody).get('grant_type') ?? OTHER_LABEL);
-    return;
-  }
-  const error = (response.body as { error?: unknown } | null)?.error;
-  sink.tokenError(typeof error === 'string' ? error : OTHER_LABEL);
-}

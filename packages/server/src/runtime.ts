@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { initLogging, logConfigFromEnv, type Logger, type LogConfig, type Logging, type RequestContext } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
 import { Disk, LocalDriver, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
-import { OAuth2Server, type OAuth2Store } from '@tsforge/oauth2-server';
+import { OAuth2Server, type OAuth2Metrics, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { ConfigError, type ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
@@ -22,6 +22,8 @@ export interface Runtime {
   store: OAuth2Store;
   oauth: OAuth2Server;
   disk: Disk;
+  /** Derives the keys of the login session and CSRF tokens. */
+  secret: ServerSecret;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,10 @@ export interface RuntimeOptions {
 }
 
 /** The OAuth2 half alone: what the CLI's client commands need, without HTTP, metrics or storage. */
-export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void): { secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server } {
+export function openOAuth(
+  config: ServerConfig,
+  options: { onError?: (err: unknown) => void; metrics?: OAuth2Metrics } = {},
+): { secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server } {
   const secret = ServerSecret.loadOrCreate(config.dataDir);
   const store = new SqliteStore({ path: join(config.dataDir, DATABASE_FILE) });
   const oauth = new OAuth2Server({
@@ -44,7 +49,14 @@ export function openOAuth(config: ServerConfig, onError?: (err: unknown) => void
     secretKey: secret.derive('oauth2'),
     scopesSupported: config.scopes,
     accessTokenTtl: config.accessTokenTtl,
-    ...(onError ? { onError } : {}),
+    refreshTokenTtl: config.oauth.refreshTokenTtl,
+    refreshTokenGracePeriod: config.oauth.refreshTokenGracePeriod,
+    accessTokenFormat: config.oauth.accessTokenFormat,
+    jwt: { alg: config.oauth.jwtAlg },
+    pkce: { required: config.oauth.pkceRequired },
+    enablePasswordGrant: config.oauth.passwordGrant,
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return { secret, store, oauth };
 }
@@ -74,9 +86,16 @@ export async function openDisk(config: ServerConfig, secret: ServerSecret, metri
 export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logging = initLogging({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, base: { service: 'tsforge' } });
   const { logger, context } = logging;
-  const { secret, store, oauth } = openOAuth(config, (err) => logger.error({ err }, 'oauth2 internal error'));
   const metrics = new Metrics();
   const domainMetrics = createDomainMetrics(metrics);
+  let opened: ReturnType<typeof openOAuth>;
+  try {
+    opened = openOAuth(config, { onError: (err) => logger.error({ err }, 'oauth2 internal error'), metrics: domainMetrics.oauth2 });
+  } catch (err) {
+    metrics.close();
+    throw err;
+  }
+  const { secret, store, oauth } = opened;
   let storage: Awaited<ReturnType<typeof openDisk>>;
   try {
     storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);
@@ -96,7 +115,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const httpMetrics = new HttpMetrics(metrics);
 
   return {
-    config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk,
+    config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk, secret,
     async close() {
       metrics.close();
       storage.close();

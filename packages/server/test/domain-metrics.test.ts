@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Metrics } from '@tsforge/metrics';
 import { checkExposition } from '@tsforge/metrics/testing';
-import { countTokenResponse, createDomainMetrics } from '../src/domain-metrics.js';
+import { createDomainMetrics } from '../src/domain-metrics.js';
 import { sampleValue } from './support/metrics.js';
 
 const open: Metrics[] = [];
@@ -53,16 +53,5 @@ describe('the OAuth2 and storage metrics sinks', () => {
     expect(sampleValue(families, 'storage_bytes_read_total', { disk: 's3-eu' })).toBe(5e9);
     expect(sampleValue(families, 'storage_bytes_read_total', { disk: 'local' })).toBe(0);
     expect(sampleValue(families, 'storage_bytes_read_total', { disk: 'other' })).toBe(7);
-  });
-
-  it('countTokenResponse reads the grant from the request and the error from the response', async () => {
-    const { sinks, read } = await setup();
-    countTokenResponse(sinks.oauth2, 'grant_type=refresh_token&refresh_token=x', { status: 200, body: { access_token: 'a' } });
-    countTokenResponse(sinks.oauth2, 'grant_type=refresh_token', { status: 400, body: { error: 'invalid_grant' } });
-    countTokenResponse(sinks.oauth2, '', { status: 500, body: null });
-    const families = await read();
-    expect(sampleValue(families, 'oauth2_tokens_issued_total', { grant: 'refresh_token' })).toBe(1);
-    expect(sampleValue(families, 'oauth2_token_errors_total', { error: 'invalid_grant' })).toBe(1);
-    expect(sampleValue(families, 'oauth2_token_errors_total', { error: 'other' })).toBe(1);
   });
 });

@@ -2,10 +2,11 @@ import { OAuth2Error } from '../errors.js';
 import { challenge } from '../internal/http.js';
 import { clientSecretBasic } from './client-secret-basic.js';
 import { clientSecretPost } from './client-secret-post.js';
+import { none } from './none.js';
 import type { AuthenticatedClient, ClientAuthContext, ClientAuthInput, ClientAuthMethod } from './types.js';
 
 export function defaultClientAuthMethods(): ClientAuthMethod[] {
-  return [clientSecretBasic, clientSecretPost];
+  return [clientSecretBasic, clientSecretPost, none];
 }
 
 /** Client authentication methods by name; picks the one a request uses. */

@@ -1,5 +1,5 @@
 import { OAuth2Error } from '../errors.js';
-import { formatScope, resolveScopes } from '../scope.js';
+import { resolveScopes } from '../scope.js';
 import type { TokenResponseBody } from '../types.js';
 import type { GrantContext, GrantHandler } from './types.js';
 
@@ -13,12 +13,7 @@ export const clientCredentialsGrant: GrantHandler = {
       throw new OAuth2Error('unauthorized_client', 'the client_credentials grant requires a confidential client');
     }
     const scopes = resolveScopes(ctx.params.get('scope'), ctx.client.client.scopes, ctx.scopesSupported);
-    const { accessToken, expiresIn } = await ctx.issueAccessToken({
-      clientId: ctx.client.client.id,
-      userId: null,
-      scopes,
-    });
-    // RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included."
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: formatScope(scopes) };
+    // RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included." — never is, and no grant family.
+    return ctx.tokens.issue({ clientId: ctx.client.client.id, userId: null, scopes, grantId: null });
   },
 };

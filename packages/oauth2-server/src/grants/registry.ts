@@ -1,9 +1,13 @@
 import { OAuth2Error } from '../errors.js';
+import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
+import { passwordGrant } from './password.js';
+import { refreshTokenGrant } from './refresh-token.js';
 import type { GrantHandler } from './types.js';
 
-export function defaultGrants(): GrantHandler[] {
-  return [clientCredentialsGrant];
+/** The built-in grants; `password` only when asked for (legacy, RFC 9700 §2.4). */
+export function defaultGrants(o: { password?: boolean } = {}): GrantHandler[] {
+  return [authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant, ...(o.password ? [passwordGrant] : [])];
 }
 
 /** Grant handlers by `grant_type`: a new grant is a new file and one entry here. */

@@ -1,7 +1,9 @@
 import type { AuthenticatedClient } from '../client-auth/types.js';
 import type { FormParams } from '../internal/form.js';
 import type { OAuth2Store } from '../store.js';
+import type { TokenService } from '../tokens.js';
 import type { TokenResponseBody } from '../types.js';
+import type { Users } from '../users.js';
 
 /** What the core offers a grant handler for one token request. */
 export interface GrantContext {
@@ -11,7 +13,12 @@ export interface GrantContext {
   store: OAuth2Store;
   scopesSupported: ReadonlySet<string>;
   now: Date;
-  issueAccessToken(o: { clientId: string; userId: string | null; scopes: string[] }): Promise<{ accessToken: string; expiresIn: number }>;
+  tokens: TokenService;
+  users: Users;
+  /** True when the client may use the refresh_token grant and the server offers it. */
+  issuesRefreshTokens: boolean;
+  /** Seconds a rotated refresh token is still accepted (concurrent refreshes); 0 = never. */
+  refreshTokenGracePeriod: number;
 }
 
 /**

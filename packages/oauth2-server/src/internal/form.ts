@@ -29,6 +29,13 @@ export class FormParams {
     return this.#values.has(name);
   }
 
+  /** From already-separated values (the programmatic API); undefined and '' mean omitted. */
+  static from(values: Record<string, string | undefined>): FormParams {
+    const map = new Map<string, string>();
+    for (const [k, v] of Object.entries(values)) if (typeof v === 'string' && v !== '') map.set(k, v);
+    return new FormParams(map);
+  }
+
   static parse(body: string): FormParams {
     const values = new Map<string, string>();
     if (body === '') return new FormParams(values);

@@ -1,20 +1,39 @@
 import { randomBytes } from 'node:crypto';
 
-export const ACCESS_TOKEN_PREFIX = 'tfat_';
 const TOKEN_BYTES = 32; // 256 bits: RFC 6749 §10.10 asks for tokens infeasible to guess
-const ACCESS_TOKEN_SHAPE = /^tfat_[A-Za-z0-9_-]{43}$/;
 
-/** The prefix lets secret scanners (e.g. GitHub push protection) recognise a leaked token. */
+/**
+ * Every credential carries a prefix so secret scanners (e.g. GitHub push protection) can
+ * recognise a leaked one, and so a token of one kind is never accepted as another.
+ */
+export const PREFIX = { accessToken: 'tfat_', refreshToken: 'tfrt_', code: 'tfac_' } as const;
+export const ACCESS_TOKEN_PREFIX = PREFIX.accessToken;
+
+const shape = (prefix: string): RegExp => new RegExp(`^${prefix}[A-Za-z0-9_-]{43}$`);
+const SHAPES = { accessToken: shape(PREFIX.accessToken), refreshToken: shape(PREFIX.refreshToken), code: shape(PREFIX.code) };
+
+export function newCredential(kind: keyof typeof PREFIX): string {
+  return PREFIX[kind] + randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+export function looksLike(kind: keyof typeof PREFIX, s: unknown): s is string {
+  return typeof s === 'string' && SHAPES[kind].test(s);
+}
+
 export function newAccessToken(): string {
-  return ACCESS_TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
+  return newCredential('accessToken');
 }
 
 export function looksLikeAccessToken(s: unknown): s is string {
-  return typeof s === 'string' && ACCESS_TOKEN_SHAPE.test(s);
+  return looksLike('accessToken', s);
+}
+
+export function newId(prefix: string, bytes = 16): string {
+  return prefix + randomBytes(bytes).toString('base64url');
 }
 
 export function newClientId(): string {
-  return 'cl_' + randomBytes(16).toString('base64url');
+  return newId('cl_');
 }
 
 export function newClientSecret(): string {

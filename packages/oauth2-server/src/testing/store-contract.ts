@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OAuth2StoreError } from '../store-error.js';
 import type { OAuth2Store } from '../store.js';
 import type { AccessTokenRecord, ClientRecord } from '../types.js';
+import { accountStoreContract } from './contract-accounts.js';
+import { grantStoreContract } from './contract-grants.js';
+import { rejectsWith } from './contract-util.js';
 
 /**
  * The behaviour every `OAuth2Store` must have. Call it from a vitest file:
@@ -32,13 +34,9 @@ export function storeContract(name: string, makeStore: () => OAuth2Store | Promi
       scopes: ['read'],
       expiresAt: new Date(Date.UTC(2024, 0, 1, 13, 0, 0, 456)),
       createdAt: new Date(Date.UTC(2024, 0, 1, 12, 0, 0, 456)),
+      grantId: null,
       ...over,
     });
-    const rejectsWith = async (p: Promise<unknown>, code: string): Promise<void> => {
-      const err = await p.then(() => undefined, (e: unknown) => e);
-      expect(err, `expected a rejection with OAuth2StoreError code "${code}"`).toBeInstanceOf(OAuth2StoreError);
-      expect((err as OAuth2StoreError).code).toBe(code);
-    };
 
     beforeEach(async () => {
       store = await makeStore();
@@ -161,6 +159,9 @@ export function storeContract(name: string, makeStore: () => OAuth2Store | Promi
       });
     });
 
+    grantStoreContract(() => store, client);
+    accountStoreContract(() => store, client);
+
     describe('lifecycle', () => {
       it('ping resolves while open', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -172,6 +173,11 @@ export function storeContract(name: string, makeStore: () => OAuth2Store | Promi
         await rejectsWith(store.ping(), 'closed');
         await rejectsWith(store.clients.get('cl_x'), 'closed');
         await rejectsWith(store.accessTokens.find('h'), 'closed');
+        await rejectsWith(store.authorizationCodes.consume('h', new Date()), 'closed');
+        await rejectsWith(store.refreshTokens.consume('h', 'c', new Date()), 'closed');
+        await rejectsWith(store.users.list(), 'closed');
+        await rejectsWith(store.consents.get('u', 'c'), 'closed');
+        await rejectsWith(store.signingKeys.list(), 'closed');
       });
     });
   });

@@ -8,15 +8,20 @@ export const CLIENT_USAGE = `Usage: tsforge client <create|list|delete> [options
 
 Manage OAuth 2.0 clients in the data dir (the same one \`tsforge serve\` uses).
 
-  tsforge client create --name NAME --grant GRANT --scope "SCOPE ..." [--json]
+  tsforge client create --name NAME --grant GRANT --scope "SCOPE ..." [options]
       Registers a client and prints its id and secret. The secret is shown this once
       and stored only as a keyed hash.
-      --name NAME        a label for people (required)
+      --name NAME        a label for people, shown on the consent page (required)
       --grant GRANT      a grant type the client may use (required; repeatable):
-                         client_credentials
+                         client_credentials, authorization_code (implies refresh_token),
+                         refresh_token, password (when TSFORGE_PASSWORD_GRANT=true)
       --scope "A B"      the scopes it may ask for, space-separated (required):
                          files:read files:write
+      --redirect-uri URI where the authorization code goes (repeatable; required with
+                         authorization_code); exact match, except any port on loopback
+      --public           a browser or native app with no secret (PKCE is then required)
       --json             print exactly {"client_id": "...", "client_secret": "..."}
+                         (client_secret is null for a public client)
 
   tsforge client list [--json]
       Lists clients (never their secrets).
@@ -31,6 +36,8 @@ ${DATA_DIR_HELP}
 const OPTIONS = {
   name: { type: 'string' },
   grant: { type: 'string', multiple: true },
+  'redirect-uri': { type: 'string', multiple: true },
+  public: { type: 'boolean' },
   scope: { type: 'string' },
   json: { type: 'boolean' },
   'data-dir': { type: 'string' },
@@ -70,13 +77,21 @@ const ACTIONS: Record<string, Action> = {
     if (!name) throw new UsageError('--name is required', CLIENT_USAGE);
     if (!grants?.length) throw new UsageError('--grant is required', CLIENT_USAGE);
     if (scope === undefined) throw new UsageError('--scope is required', CLIENT_USAGE);
+    // A code flow without refresh tokens would send the user back through the pages every hour.
+    const grantTypes = grants.includes('authorization_code') && !grants.includes('refresh_token') ? [...grants, 'refresh_token'] : grants;
     const { client, clientSecret } = await oauth.registerClient({
       name,
-      grantTypes: grants,
+      grantTypes,
       scopes: scope.split(' ').filter(Boolean),
+      redirectUris: (values['redirect-uri'] as string[] | undefined) ?? [],
+      public: values.public === true,
     });
     if (values.json) {
       out(JSON.stringify({ client_id: client.id, client_secret: clientSecret }));
+      return;
+    }
+    if (clientSecret === null) {
+      out(`client_id:     ${client.id}\n\nA public client: it has no secret and must use PKCE.`);
       return;
     }
     out(`client_id:     ${client.id}\nclient_secret: ${clientSecret}\n\nStore the secret now: it is not kept and cannot be shown again.`);
@@ -86,7 +101,8 @@ const ACTIONS: Record<string, Action> = {
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, CLIENT_USAGE);
     const clients = await oauth.listClients();
     const rows = clients.map((c) => ({
-      client_id: c.id, name: c.name, grant_types: c.grantTypes, scopes: c.scopes, created_at: c.createdAt.toISOString(),
+      client_id: c.id, name: c.name, grant_types: c.grantTypes, scopes: c.scopes, redirect_uris: c.redirectUris,
+      public: c.secretHash === null, created_at: c.createdAt.toISOString(),
     }));
     if (values.json) {
       out(JSON.stringify(rows));
@@ -96,7 +112,7 @@ const ACTIONS: Record<string, Action> = {
       out('no clients');
       return;
     }
-    out(rows.map((r) => `${r.client_id}  ${r.name}  grants=${r.grant_types.join(',')}  scope="${r.scopes.join(' ')}"  created=${r.created_at}`).join('\n'));
+    out(rows.map((r) => `${r.client_id}  ${r.name}  grants=${r.grant_types.join(',')}  scope="${r.scopes.join(' ')}"${r.public ? '  public' : ''}${r.redirect_uris.length ? `  redirect_uris=${r.redirect_uris.join(',')}` : ''}  created=${r.created_at}`).join('\n'));
   },
 
   async delete({ rest, oauth, out }) {

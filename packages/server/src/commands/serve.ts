@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { buildApp } from '../app.js';
+import { startPurge } from '../purge-timer.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,6 +28,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     await runtime.close();
     throw listenError(err, config.host, config.port);
   }
+  const stopPurge = startPurge(runtime);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   runtime.logger.info({ url, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
 
@@ -37,6 +39,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       runtime.logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
       app.server.closeAllConnections();
     }, config.shutdownTimeoutMs);
+    stopPurge();
     try {
       await app.close();
     } finally {

@@ -1,36 +1,53 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import type { OAuth2Server } from '@tsforge/oauth2-server';
-import { countTokenResponse, type TokenMetricsSink } from '../domain-metrics.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
+import { tokenRateKey } from './token-rate-key.js';
+import type { TokenMetricsSink } from '../domain-metrics.js';
+
+export interface OAuthRoutesOptions {
+  bodyLimit: number;
+  /** Token requests per client and IP; null when unlimited. */
+  tokenLimiter?: RateLimiter | null;
+  /** Told of refusals made here, before the core runs (the core reports its own outcomes). */
+  tokenMetrics?: TokenMetricsSink;
+}
 
 /**
- * The token endpoint and the RFC 8414 metadata. The core parses the token request itself (it
- * must see duplicate parameters and the exact content type), so this scope hands it the raw body.
+ * The token, revocation and introspection endpoints, the JWK Set and the RFC 8414 metadata.
+ * The core parses the form bodies itself (it must see duplicate parameters and the exact
+ * content type), so this scope hands it the raw body.
  */
-export function oauthRoutes(oauth: OAuth2Server, bodyLimit: number, tokenMetrics?: TokenMetricsSink) {
+export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
+  const paths = oauth.endpoints;
+  const limiter = options.tokenLimiter ?? null;
+  const tokenMetrics = options.tokenMetrics;
   return async function routes(app: FastifyInstance) {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
-    app.post('/oauth/token', async (request, reply) => {
-      const distinct = request.raw.headersDistinct;
-      const body = typeof request.body === 'string' ? request.body : '';
-      const response = await oauth.token({
-        method: request.method,
-        // Every copy of the headers that decide the outcome, so duplicates are seen and refused
-        // (Node would keep only the first Authorization and Content-Type).
-        headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
-        body,
-      });
-      if (tokenMetrics) countTokenResponse(tokenMetrics, body, response);
-      return reply.code(response.status).headers(response.headers).send(response.body);
-    });
+    // Every method reaches the core, which answers anything but POST with 405 and the RFC error
+    // shape (RFC 6749 §3.2: "The client MUST use the HTTP "POST" method").
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    app.route({ method: methods, url: paths.revocation, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.introspection, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.token, handler: async (request, reply) => {
+      const req = endpointRequest(request);
+      if (limiter) {
+        const verdict = await limiter.consume(tokenRateKey(req, request.ip));
+        if (!verdict.allowed) {
+          tokenMetrics?.tokenError('slow_down');
+          return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
+            .send({ error: 'slow_down', error_description: `too many token requests; retry after ${verdict.retryAfter} seconds` });
+        }
+      }
+      return send(reply, await oauth.token(req));
+    } });
 
     // What the framework rejects before the endpoint runs (an unparseable media type, a body
     // over the limit) still answers in RFC 6749 §5.2's shape, never cacheable.
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const status = err.statusCode ?? 500;
       if (status >= 500) throw err;
-      if (tokenMetrics && request.routeOptions.url === '/oauth/token') tokenMetrics.tokenError('invalid_request');
+      if (request.routeOptions.url === paths.token) tokenMetrics?.tokenError('invalid_request');
       return reply
         .code(status === 415 ? 400 : status)
         .header('cache-control', 'no-store')
@@ -40,5 +57,25 @@ export function oauthRoutes(oauth: OAuth2Server, bodyLimit: number, tokenMetrics
 
     app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
       reply.header('cache-control', 'public, max-age=300').send(oauth.metadata()));
+
+    // RFC 7517 JWK Set. Short caching: a rotated-in key must reach verifiers before it signs
+    // much, and retired keys stay published for a whole token lifetime anyway.
+    app.get(paths.jwks, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json').send(JSON.stringify(await oauth.jwks())));
   };
+}
+
+function endpointRequest(request: FastifyRequest): TokenRequest {
+  const distinct = request.raw.headersDistinct;
+  return {
+    method: request.method,
+    // Every copy of the headers that decide the outcome, so duplicates are seen and refused
+    // (Node would keep only the first Authorization and Content-Type).
+    headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
+    body: typeof request.body === 'string' ? request.body : '',
+  };
+}
+
+function send(reply: FastifyReply, response: EndpointResponse) {
+  return reply.code(response.status).headers(response.headers).send(response.body);
 }

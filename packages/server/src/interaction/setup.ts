@@ -1,0 +1,30 @@
+import { RateLimiter } from '@tsforge/oauth2-server';
+import type { Runtime } from '../runtime.js';
+import type { InteractionRoutesOptions } from '../routes/interaction.js';
+import { CsrfTokens } from './csrf.js';
+import type { LoginHook } from './login-hook.js';
+import { SessionCookies } from './session.js';
+
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const TOKEN_WINDOW_MS = 60_000;
+
+/** The login pages' parts, each keyed from the server secret for its own purpose. */
+export function interactionOptions(runtime: Runtime, login?: LoginHook): InteractionRoutesOptions {
+  const { config, secret, oauth, logger } = runtime;
+  return {
+    oauth,
+    logger,
+    login,
+    sessions: new SessionCookies({ key: secret.derive('login-session'), secure: config.issuer.startsWith('https:') }),
+    csrf: new CsrfTokens(secret.derive('login-csrf')),
+    loginLimiter: limiter(config.oauth.loginRateLimit, LOGIN_WINDOW_MS),
+  };
+}
+
+export function tokenLimiter(runtime: Runtime): RateLimiter | null {
+  return limiter(runtime.config.oauth.tokenRateLimit, TOKEN_WINDOW_MS);
+}
+
+function limiter(limit: number, windowMs: number): RateLimiter | null {
+  return limit > 0 ? new RateLimiter({ limit, windowMs }) : null;
+}
