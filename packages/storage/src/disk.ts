@@ -1,7 +1,7 @@
 import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
 import { parseContentType, resolveContentType } from './content-type.js';
 import { StorageError } from './errors.js';
-import { encodeKeyPath, normalizeKey, normalizePrefix } from './key.js';
+import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
 import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
@@ -233,9 +233,11 @@ export class Disk {
   /** Every file whose key starts with `prefix` (plain string prefix), in UTF-8 byte order of the key. */
   async *list(prefix = '', options: { after?: string } = {}): AsyncIterable<FileStat> {
     const p = normalizePrefix(prefix);
-    const after = options.after === undefined ? undefined : Buffer.from(options.after);
+    // Checked here, for every driver: a malformed cursor is the caller's mistake, never the store's.
+    const a = options.after === undefined ? undefined : normalizeCursor(options.after);
+    const after = a === undefined ? undefined : Buffer.from(a);
     try {
-      for await (const stat of this.#driver.list(p, options.after === undefined ? {} : { startAfter: options.after })) {
+      for await (const stat of this.#driver.list(p, a === undefined ? {} : { startAfter: a })) {
         if (after !== undefined && Buffer.compare(Buffer.from(stat.key), after) <= 0) continue;
         yield stat;
       }

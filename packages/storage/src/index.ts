@@ -1,5 +1,5 @@
 export { StorageError, STORAGE_ERROR_STATUS, type StorageErrorCode } from './errors.js';
-export { normalizeKey, normalizePrefix, encodeKeyPath, MAX_KEY_BYTES } from './key.js';
+export { normalizeKey, normalizePrefix, normalizeCursor, encodeKeyPath, MAX_KEY_BYTES } from './key.js';
 export { contentTypeFor, parseContentType, DEFAULT_CONTENT_TYPE } from './content-type.js';
 export type {
   ByteRange, DriverCapabilities, FileStat, ListOptions, PresignRequest, PresignedRequest, PutBody, PutOptions, StorageDriver, Visibility,

@@ -7,6 +7,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // With the `u` flag a well-formed surrogate pair is one code point, so this only matches lone
 // surrogates, which have no UTF-8 encoding.
 const LONE_SURROGATE = /\p{Cs}/u;
+// Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane, U+FFFE,
+// U+FFFF, U+1FFFE ... U+10FFFF) are for a program's internal use, never for interchange: S3
+// stores such a key but then fails every listing that covers it.
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
 
 /**
  * The one canonical spelling of a key: `/`-separated segments, Unicode NFC, at most 1024 UTF-8
@@ -66,6 +70,24 @@ function checkCharacters(value: string): void {
   if (value.includes('\\')) throw traversal('backslash is not allowed (it is a path separator on Windows)');
   if (CONTROL.test(value)) throw invalid('control characters are not allowed');
   if (LONE_SURROGATE.test(value)) throw invalid('must be well-formed Unicode');
+  if (NONCHARACTER.test(value)) throw invalid('Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF, ...) are not allowed');
+}
+
+/**
+ * A listing cursor: the last key of the page before, or any string keys are compared against
+ * (UTF-8 byte order). It never names a file, so only its characters and length are checked.
+ */
+export function normalizeCursor(cursor: string): string {
+  if (typeof cursor !== 'string') throw new TypeError('cursor must be a string');
+  if (cursor === '') throw new StorageError('E_INVALID_KEY', 'cursor must not be empty');
+  try {
+    checkCharacters(cursor);
+  } catch (err) {
+    throw new StorageError('E_INVALID_KEY', `cursor: ${(err as Error).message}`);
+  }
+  const nfc = cursor.normalize('NFC');
+  if (Buffer.byteLength(nfc, 'utf8') > MAX_KEY_BYTES) throw invalid(`cursor must be at most ${MAX_KEY_BYTES} UTF-8 bytes`);
+  return nfc;
 }
 
 function invalid(message: string): StorageError {

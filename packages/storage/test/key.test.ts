@@ -26,6 +26,12 @@ describe('normalizeKey', () => {
     ['a\u0085b', 'E_INVALID_KEY'],
     ['a\u009fb', 'E_INVALID_KEY'],
     ['lone\ud800surrogate', 'E_INVALID_KEY'],
+    ['non\ufffechar', 'E_INVALID_KEY'],
+    ['non\uffffchar', 'E_INVALID_KEY'],
+    ['non\ufdd0char', 'E_INVALID_KEY'],
+    ['non\ufdefchar', 'E_INVALID_KEY'],
+    ['plane1\u{1fffe}', 'E_INVALID_KEY'],
+    ['plane16\u{10ffff}', 'E_INVALID_KEY'],
     ['x'.repeat(1025), 'E_INVALID_KEY'],
     ['é'.repeat(513), 'E_INVALID_KEY'],
   ] as const)('rejects %j with %s', async (key, code) => {

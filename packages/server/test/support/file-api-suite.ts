@@ -196,6 +196,24 @@ export function fileApiSuite({ env = () => ({}), local }: FileApiSuiteOptions): 
         expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
       }
     });
+
+    it('a cursor or prefix with a noncharacter, a control character or no content → 400 invalid_key, never 500', async () => {
+      const queries = ['cursor=%EF%BF%BF', 'cursor=a%EF%BF%BE', 'prefix=%EF%B7%90', 'prefix=x%F4%8F%BF%BF', 'cursor=a%00b', 'cursor=', 'cursor=' + 'x'.repeat(1025)];
+      for (const q of queries) {
+        const response = await fetch(`${server.url}/api/files?${q}`, { headers: { authorization: `Bearer ${reader}` } });
+        expect(response.status, q).toBe(400);
+        expect(await response.json(), q).toEqual({ error: 'invalid_key', error_description: expect.any(String) });
+      }
+    });
+
+    it('a key with a noncharacter is refused on PUT (400) and the listing keeps working', async () => {
+      const response = await files('nonchar/%EF%BF%BF.txt', { method: 'PUT', body: 'x' });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_key');
+      const list = await fetch(`${server.url}/api/files?prefix=nonchar/`, { headers: { authorization: `Bearer ${reader}` } });
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual({ files: [], next_cursor: null });
+    });
   });
 
   rangeSuite(server);

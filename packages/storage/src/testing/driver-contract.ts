@@ -149,6 +149,18 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       }
     });
 
+    test('keys, prefixes and cursors with Unicode noncharacters are E_INVALID_KEY and never reach the store', async (driver) => {
+      const disk = new Disk(driver);
+      await disk.put('nc/ok.txt', 'x');
+      for (const bad of ['nc/\uffff', 'nc/\ufffe.txt', 'nc/a\ufdd0', 'nc/\u{10ffff}']) {
+        await rejectsWith(disk.put(bad, 'x'), 'E_INVALID_KEY');
+        await rejectsWith(disk.listPage(bad), 'E_INVALID_KEY');
+        await rejectsWith(disk.listPage('nc/', { cursor: bad }), 'E_INVALID_KEY');
+      }
+      await rejectsWith(disk.listPage('nc/', { cursor: 'nc/\ud800' }), 'E_INVALID_KEY');
+      assert.deepEqual((await disk.listPage('nc/')).files.map((f) => f.key), ['nc/ok.txt']);
+    });
+
     test('user metadata comes back from stat, getStream, list and a copy; bad metadata is a TypeError', async (driver) => {
       const disk = new Disk(driver);
       const metadata = { 'uploaded-by': 'user 42', origin: 'https://example.test/a?b=c', empty: '' };
