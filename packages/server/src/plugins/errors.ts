@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
-import { StorageError } from '@tsforge/storage';
+import { StorageError, type StorageErrorCode } from '@tsforge/storage';
 
 /** The JSON error body every tsforge endpoint answers with. */
 export interface ErrorBody {
@@ -16,7 +16,8 @@ export function sendError(reply: FastifyReply, status: number, error: string, de
     .send({ error, error_description: description } satisfies ErrorBody);
 }
 
-const STORAGE_ERRORS: Record<string, string> = {
+/** The `error` value of each StorageError code; every code has one (5xx ones never reach a client). */
+export const STORAGE_ERRORS: Readonly<Record<StorageErrorCode, string>> = {
   E_NOT_FOUND: 'not_found',
   E_INVALID_KEY: 'invalid_key',
   E_PATH_TRAVERSAL: 'invalid_key',
@@ -24,6 +25,9 @@ const STORAGE_ERRORS: Record<string, string> = {
   E_EXPIRY_OUT_OF_RANGE: 'invalid_request',
   E_SIGNATURE_INVALID: 'invalid_signature',
   E_SIGNATURE_EXPIRED: 'expired_signature',
+  E_RANGE_NOT_SATISFIABLE: 'range_not_satisfiable',
+  E_MISCONFIGURED: 'server_error',
+  E_IO: 'server_error',
 };
 
 /**
@@ -33,8 +37,7 @@ const STORAGE_ERRORS: Record<string, string> = {
 export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StorageError) {
-      const code = STORAGE_ERRORS[err.code];
-      if (code && err.status < 500) return sendError(reply, err.status, code, err.message);
+      if (err.status < 500) return sendError(reply, err.status, STORAGE_ERRORS[err.code], err.message);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Disk, FileStat } from '@tsforge/storage';
+import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import { sendError } from '../plugins/errors.js';
 import { decideRange } from './byte-range.js';
 
@@ -48,14 +48,17 @@ async function sendRange(request: FastifyRequest, reply: FastifyReply, disk: Dis
   if (notModified(request, whole)) return reply.code(304).send();
   const ifRange = request.headers['if-range'];
   const decision = decideRange(request.headers.range, Array.isArray(ifRange) ? ifRange[0] : ifRange, whole);
-  if (decision === 'unsatisfiable') {
-    // §15.5.17: a 416 names the current length in Content-Range.
-    reply.removeHeader('content-length');
-    reply.header('content-range', `bytes */${whole.size}`);
-    return sendError(reply, 416, 'range_not_satisfiable', `the file has ${whole.size} bytes`);
-  }
+  if (decision === 'unsatisfiable') return unsatisfiable(reply, whole.size);
   // The headers describe what is actually sent, should the file have been replaced since the stat.
-  const { stat, stream, range } = await disk.getStream(key, decision ? { range: decision } : {});
+  let opened: Awaited<ReturnType<Disk['getStream']>>;
+  try {
+    opened = await disk.getStream(key, decision ? { range: decision } : {});
+  } catch (err) {
+    // Replaced by a shorter file between the stat and the open: the range no longer fits it.
+    if (!StorageError.is(err, 'E_RANGE_NOT_SATISFIABLE')) throw err;
+    return unsatisfiable(reply, (await disk.stat(key)).size);
+  }
+  const { stat, stream, range } = opened;
   setFileHeaders(reply, stat, options);
   if (!range) return reply.send(stream);
   return reply
@@ -63,6 +66,15 @@ async function sendRange(request: FastifyRequest, reply: FastifyReply, disk: Dis
     .header('content-range', `bytes ${range.start}-${range.end}/${stat.size}`)
     .header('content-length', range.end - range.start + 1)
     .send(stream);
+}
+
+/** RFC 9110 §15.5.17: a 416 names the current length in Content-Range. */
+function unsatisfiable(reply: FastifyReply, size: number) {
+  reply.removeHeader('content-length');
+  reply.removeHeader('etag');
+  reply.removeHeader('last-modified');
+  reply.header('content-range', `bytes */${size}`);
+  return sendError(reply, 416, 'range_not_satisfiable', `the file has ${size} bytes`);
 }
 
 function setFileHeaders(reply: FastifyReply, stat: FileStat, options: SendFileOptions): void {

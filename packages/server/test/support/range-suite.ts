@@ -48,6 +48,31 @@ export function rangeSuite(server: RunningTsforge): void {
       expect([miss.status, await miss.text()]).toEqual([200, '0123456789']);
     });
 
+    it('§15.5.17 a range GET racing a PUT that shrinks the file → 206 or 416 with the new length, never 500', async () => {
+      const url = `${server.url}/api/files/range/shrinking.bin`;
+      const auth = { authorization: `Bearer ${token}` };
+      const put = (body: string) => fetch(url, { method: 'PUT', headers: auth, body }).then((r) => r.arrayBuffer());
+      await put('x'.repeat(100));
+      let stop = false;
+      const writer = (async () => {
+        for (let i = 0; !stop; i++) await put(i % 2 ? 'x'.repeat(100) : 'x');
+      })();
+      const seen = new Set<string>();
+      try {
+        for (let i = 0; i < 150; i++) {
+          const response = await fetch(url, { headers: { ...auth, range: 'bytes=50-' } });
+          const body = await response.text();
+          if (response.status === 206) expect(body).toBe('x'.repeat(50));
+          else expect([response.status, response.headers.get('content-range')]).toEqual([416, 'bytes */1']);
+          seen.add(String(response.status));
+        }
+      } finally {
+        stop = true;
+        await writer;
+      }
+      expect([...seen].every((s) => s === '206' || s === '416')).toBe(true);
+    }, 60_000);
+
     it('§13.2.2 If-None-Match is judged before Range; HEAD advertises Accept-Ranges and ignores Range', async () => {
       expect((await get({ range: 'bytes=0-1', 'if-none-match': etag })).status).toBe(304);
       const head = await get({ range: 'bytes=0-1' }, 'HEAD');

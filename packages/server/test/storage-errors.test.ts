@@ -1,0 +1,28 @@
+import Fastify from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@tsforge/logging';
+import { STORAGE_ERROR_STATUS, StorageError, type StorageErrorCode } from '@tsforge/storage';
+import { installErrorHandling } from '../src/plugins/errors.js';
+
+describe('every StorageError code has its HTTP answer', () => {
+  const app = Fastify();
+  installErrorHandling(app, createLogger({ level: 'silent' }));
+  app.get('/:code', async (request) => {
+    throw new StorageError((request.params as { code: StorageErrorCode }).code, 'what the client sees');
+  });
+  afterAll(() => app.close());
+
+  for (const [code, status] of Object.entries(STORAGE_ERROR_STATUS)) {
+    it(`${code} → ${status}${status < 500 ? ' with its message' : ', saying nothing inside'}`, async () => {
+      const response = await app.inject({ method: 'GET', url: `/${code}` });
+      expect(response.statusCode).toBe(status);
+      const body = response.json() as { error: string; error_description: string };
+      if (status < 500) {
+        expect(body.error).not.toBe('server_error');
+        expect(body.error_description).toBe('what the client sees');
+      } else {
+        expect(body).toEqual({ error: 'server_error', error_description: 'internal server error' });
+      }
+    });
+  }
+});
