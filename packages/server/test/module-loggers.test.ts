@@ -59,3 +59,37 @@ describe('module loggers: LOG_LEVEL=info', () => {
     expect(server.logs().some((l) => l.level === 'debug')).toBe(false);
   });
 });
+
+describe('scrapes and probes are not info noise', () => {
+  const server = serverForSuite();
+
+  it('a successful /metrics scrape and /health probe log their access line at debug, not info', async () => {
+    await fetch(`${server.url}/metrics`, { headers: { 'x-request-id': 'quiet-metrics' } });
+    await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'quiet-health' } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'loud-meta' } });
+    await until(() => server.logs().some((l) => l.request_id === 'loud-meta'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.logs().some((l) => l.request_id === 'quiet-metrics' || l.request_id === 'quiet-health')).toBe(false);
+  });
+});
+
+describe('scrapes and probes at debug', () => {
+  const server = serverForSuite({ env: { LOG_LEVEL: 'info,http=debug' } });
+
+  it('their access lines are written at debug', async () => {
+    await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'debug-health' } });
+    await until(() => server.logs().some((l) => l.request_id === 'debug-health'));
+    expect(server.logs().find((l) => l.request_id === 'debug-health')).toMatchObject({ level: 'debug', module: 'http', status: 200 });
+  });
+});
+
+describe('a refused scrape is still logged at its normal level', () => {
+  const server = serverForSuite({ env: { METRICS_AUTH_TOKEN: 'm'.repeat(32) } });
+
+  it('a 401 on /metrics is an info line', async () => {
+    const response = await fetch(`${server.url}/metrics`, { headers: { 'x-request-id': 'refused-scrape' } });
+    expect(response.status).toBe(401);
+    await until(() => server.logs().some((l) => l.request_id === 'refused-scrape'));
+    expect(server.logs().find((l) => l.request_id === 'refused-scrape')).toMatchObject({ level: 'info', status: 401 });
+  });
+});
