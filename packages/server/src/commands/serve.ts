@@ -30,7 +30,14 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   }
   const stopPurge = startPurge(runtime);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  runtime.logger.info({ url, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
+  // The pid to send SIGUSR2 / SIGTERM to: this process, not an `npm start` wrapper around it.
+  runtime.logger.info({ url, pid: process.pid, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
+  if (env.TSFORGE_ISSUER === undefined && isWildcard(config.host)) {
+    runtime.logger.warn(
+      { issuer: config.issuer, host: config.host },
+      `the issuer is ${config.issuer}, a listening address no client can reach: tokens, OAuth metadata and signed URLs will name it. Set TSFORGE_ISSUER to the server's public URL (e.g. https://files.example.com)`,
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => (stopping ??= (async () => {
@@ -91,6 +98,11 @@ function cycleLogLevel({ logging }: Runtime): () => void {
     logging.setLevel(steps[step] as string);
     logging.logger.warn({ from, to: logging.levels.toString(), via: 'SIGUSR2' }, 'log level changed');
   };
+}
+
+/** `0.0.0.0`, `::` and their spellings: "every interface", not an address to put in a URL. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || /^\[?(0*:)+0*\]?$/.test(host) || host === '::';
 }
 
 function freePort(host: string): Promise<number> {
