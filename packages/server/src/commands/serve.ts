@@ -4,6 +4,7 @@ import { loadConfig, type ConfigOverrides } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { buildApp } from '../app.js';
 import { startPurge } from '../purge-timer.js';
+import { logWarning, printWarningShort, type WarningRoute } from '../process-warnings.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -58,8 +59,22 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   return { app, runtime, url, stop };
 }
 
-export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
-  const server = await startServer(overrides);
+export async function serveCommand(overrides: ConfigOverrides, warnings?: WarningRoute): Promise<void> {
+  // Process warnings (the AWS SDK's, deprecations) become log lines, not plain text in the log
+  // stream; those raised while starting are held until the logger exists.
+  const held: Error[] = [];
+  warnings?.to((warning) => held.push(warning));
+  let server: RunningServer;
+  try {
+    server = await startServer(overrides);
+  } catch (err) {
+    warnings?.to(printWarningShort);
+    held.forEach(printWarningShort);
+    throw err;
+  }
+  const log = logWarning(server.runtime.logger);
+  warnings?.to(log);
+  held.forEach(log);
   // A bug that escapes every handler: say so in the log (written synchronously), then exit
   // non-zero so the supervisor restarts a process in a known state.
   const crash = (err: unknown) => {
