@@ -118,6 +118,9 @@ export function logConfigFromEnv(
   if (file !== undefined) config.file = file;
   const logDir = readEnv(env, 'LOG_DIR');
   if (logDir !== undefined) config.logDir = logDir;
+  if (file !== undefined && logDir !== undefined) {
+    throw new LogConfigError('set LOG_FILE (one file) or LOG_DIR (DIR/app.log, rotated daily), not both', { setting: 'LOG_FILE' });
+  }
   const stdout = readBoolean(env, 'LOG_STDOUT');
   if (stdout !== undefined) config.stdout = stdout;
 

@@ -49,6 +49,10 @@ describe('logConfigFromEnv', () => {
   it.each([
     ['LOG_LEVEL', { LOG_LEVEL: 'info,debug' }, /more than one default level/],
     ['LOG_LEVEL', { LOG_LEVEL: 'info,st orage=debug' }, /invalid module name/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'info,__proto__=debug' }, /invalid module name "__proto__"/],
+    ['LOG_LEVEL', { LOG_LEVEL: ',,,' }, /names no level/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'info,storage=loud' }, /^LOG_LEVEL must be one of .* for module "storage"; got "loud"$/],
+    ['LOG_FILE', { LOG_FILE: '/tmp/a.log', LOG_DIR: '/tmp/logs' }, /^set LOG_FILE .* or LOG_DIR .*, not both$/],
     ['LOG_MAX_SIZE', { LOG_MAX_SIZE: 'big' }, /must be a size/],
     ['LOG_MAX_SIZE', { LOG_MAX_SIZE: '0' }, /must be a size/],
     ['LOG_KEEP', { LOG_KEEP: '-1' }, /whole number/],

@@ -6,6 +6,7 @@ import { installHttpMetrics, observeRequest } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
+import { installStorageDebugLog } from './plugins/storage-log.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { filesRoutes } from './routes/files.js';
 import { signedFilesRoutes } from './routes/signed-files.js';
@@ -36,7 +37,11 @@ const lazySchemaCompilers = {
 const MAX_PARAM_LENGTH = 4096;
 
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
-  const { config, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk, store } = runtime;
+  const { config, logging, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk, store } = runtime;
+  // Module loggers: each line carries `module`, and `LOG_LEVEL=info,storage=debug` (or the admin
+  // endpoint) sets each part's level on its own.
+  const httpLogger = logging.module('http');
+  const storageLogger = logging.module('storage');
   const inFlight: RequestsInFlight = new WeakMap();
   const app = Fastify({
     logger: false,
@@ -45,24 +50,25 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
-    clientErrorHandler: clientErrorHandler(logger, inFlight),
+    clientErrorHandler: clientErrorHandler(httpLogger, inFlight),
     connectionTimeout: config.idleTimeoutMs,
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
-  installRequestContext(app, { logger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
+  installRequestContext(app, { logger: httpLogger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
-  installErrorHandling(app, logger);
+  installErrorHandling(app, httpLogger);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
+  installStorageDebugLog(app, storageLogger);
 
   await app.register(healthRoutes(store, logger));
-  await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2 }));
+  await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2, logger: logging.module('oauth2') }));
   await app.register(interactionRoutes(interactionOptions(runtime, options.login)));
   await app.register(filesRoutes({
-    disk, logger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
+    disk, logger: storageLogger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
     minUploadRateWindowMs: config.minUploadRateWindowMs,
   }));
   await app.register(signedFilesRoutes(disk));
-  if (config.adminToken !== undefined) await app.register(adminRoutes({ logging: runtime.logging, token: config.adminToken }));
+  if (config.adminToken !== undefined) await app.register(adminRoutes({ logging, logger: logging.module('admin'), token: config.adminToken }));
   return app;
 }

@@ -10,6 +10,7 @@ import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js
 import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
 import { ConfigError } from './config.js';
+import { printWarningShort, routeWarnings } from './process-warnings.js';
 
 const MAIN_USAGE = `Usage: tsforge <command> [options]
 
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
         host: values.host as string | undefined,
         port: values.port as string | undefined,
         dataDir: values['data-dir'] as string | undefined,
-      });
+      }, warnings);
       return;
     }
     case 'client':
@@ -123,6 +124,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// One short stderr line per process warning; `serve` logs them instead once its logger exists.
+const warnings = routeWarnings(printWarningShort);
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
     process.stderr.write(`tsforge: ${err.message}\n\n${err.usage}\n`);

@@ -90,7 +90,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const domainMetrics = createDomainMetrics(metrics);
   let opened: ReturnType<typeof openOAuth>;
   try {
-    opened = openOAuth(config, { onError: (err) => logger.error({ err }, 'oauth2 internal error'), metrics: domainMetrics.oauth2 });
+    opened = openOAuth(config, { onError: (err) => logging.module('oauth2').error({ err }, 'oauth2 internal error'), metrics: domainMetrics.oauth2 });
   } catch (err) {
     metrics.close();
     throw err;
@@ -106,10 +106,11 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   }
   const disk = storage.disk;
   if (disk.driver instanceof LocalDriver) {
+    const storageLogger = logging.module('storage');
     // Temp files of uploads cut off by a crash: removed in the background, not before listening.
     disk.driver.sweepTempFiles().then(
-      (removed) => removed > 0 && logger.info({ removed }, 'removed temp files of unfinished uploads'),
-      (err: unknown) => logger.warn({ err }, 'sweeping temp files failed'),
+      (removed) => removed > 0 && storageLogger.info({ removed }, 'removed temp files of unfinished uploads'),
+      (err: unknown) => storageLogger.warn({ err }, 'sweeping temp files failed'),
     );
   }
   const httpMetrics = new HttpMetrics(metrics);

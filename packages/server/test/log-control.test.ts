@@ -12,7 +12,7 @@ describe('W3C traceparent on incoming requests', () => {
   const server = serverForSuite();
 
   it('a valid traceparent puts its trace id on the access line, with this server’s own span id', async () => {
-    await fetch(`${server.url}/health`, { headers: { traceparent: TRACEPARENT, 'x-request-id': 'tp-valid' } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { traceparent: TRACEPARENT, 'x-request-id': 'tp-valid' } });
     await until(() => server.logs().some((l) => l.request_id === 'tp-valid' && l.msg === 'request completed'));
     const line = server.logs().find((l) => l.request_id === 'tp-valid');
     expect(line).toMatchObject({ trace_id: TRACE, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
@@ -26,7 +26,7 @@ describe('W3C traceparent on incoming requests', () => {
     ['a short span id', `00-${TRACE}-00f067aa0ba902-01`],
   ])('an invalid one (%s) is replaced by a new trace', async (_name, traceparent) => {
     const id = `tp-${Math.random().toString(36).slice(2)}`;
-    await fetch(`${server.url}/health`, { headers: { traceparent, 'x-request-id': id } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { traceparent, 'x-request-id': id } });
     await until(() => server.logs().some((l) => l.request_id === id));
     const line = server.logs().find((l) => l.request_id === id);
     expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -69,12 +69,12 @@ describe('PUT /admin/log-level (ADMIN_TOKEN)', () => {
     await until(() => server.logs().some((l) => l.msg === 'log level changed' && l.via === 'admin'));
     expect(server.logs().find((l) => l.msg === 'log level changed')).toMatchObject({ level: 'warn', from: 'info', to: 'warn,storage=debug' });
     // At warn, a successful request writes no access line.
-    await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'at-warn' } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'at-warn' } });
     await new Promise((r) => setTimeout(r, 100));
     expect(server.logs().some((l) => l.request_id === 'at-warn')).toBe(false);
 
     await admin({ method: 'PUT', body: '{"level":"info"}' });
-    await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'at-info' } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'at-info' } });
     await until(() => server.logs().some((l) => l.request_id === 'at-info'));
   });
 
@@ -120,7 +120,7 @@ describe('log level without ADMIN_TOKEN, and by signal', () => {
   it('LOG_DIR: the server writes its lines to a file, and they are all there after SIGTERM', async () => {
     const logDir = mkdtempSync(join(tmpdir(), 'tsforge-logs-'));
     const server = await startTsforge({ env: { LOG_DIR: logDir, LOG_STDOUT: '1' } });
-    await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'to-file' } });
+    await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'to-file' } });
     await until(() => server.logs().some((l) => l.request_id === 'to-file'));
     expect(await server.stop()).toBe(0);
     const lines = readFileSync(join(logDir, 'app.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

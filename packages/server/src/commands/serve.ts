@@ -4,6 +4,7 @@ import { loadConfig, type ConfigOverrides } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { buildApp } from '../app.js';
 import { startPurge } from '../purge-timer.js';
+import { logWarning, printWarningShort, type WarningRoute } from '../process-warnings.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -30,7 +31,14 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   }
   const stopPurge = startPurge(runtime);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  runtime.logger.info({ url, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
+  // The pid to send SIGUSR2 / SIGTERM to: this process, not an `npm start` wrapper around it.
+  runtime.logger.info({ url, pid: process.pid, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
+  if (env.TSFORGE_ISSUER === undefined && isWildcard(config.host)) {
+    runtime.logger.warn(
+      { issuer: config.issuer, host: config.host },
+      `the issuer is ${config.issuer}, a listening address no client can reach: tokens, OAuth metadata and signed URLs will name it. Set TSFORGE_ISSUER to the server's public URL (e.g. https://files.example.com)`,
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => (stopping ??= (async () => {
@@ -51,8 +59,22 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   return { app, runtime, url, stop };
 }
 
-export async function serveCommand(overrides: ConfigOverrides): Promise<void> {
-  const server = await startServer(overrides);
+export async function serveCommand(overrides: ConfigOverrides, warnings?: WarningRoute): Promise<void> {
+  // Process warnings (the AWS SDK's, deprecations) become log lines, not plain text in the log
+  // stream; those raised while starting are held until the logger exists.
+  const held: Error[] = [];
+  warnings?.to((warning) => held.push(warning));
+  let server: RunningServer;
+  try {
+    server = await startServer(overrides);
+  } catch (err) {
+    warnings?.to(printWarningShort);
+    held.forEach(printWarningShort);
+    throw err;
+  }
+  const log = logWarning(server.runtime.logger);
+  warnings?.to(log);
+  held.forEach(log);
   // A bug that escapes every handler: say so in the log (written synchronously), then exit
   // non-zero so the supervisor restarts a process in a known state.
   const crash = (err: unknown) => {
@@ -91,6 +113,11 @@ function cycleLogLevel({ logging }: Runtime): () => void {
     logging.setLevel(steps[step] as string);
     logging.logger.warn({ from, to: logging.levels.toString(), via: 'SIGUSR2' }, 'log level changed');
   };
+}
+
+/** `0.0.0.0`, `::` and their spellings: "every interface", not an address to put in a URL. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || /^\[?(0*:)+0*\]?$/.test(host) || host === '::';
 }
 
 function freePort(host: string): Promise<number> {

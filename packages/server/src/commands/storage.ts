@@ -21,7 +21,9 @@ the same S3_* / AWS_* settings). Large transfers show a progress bar on a termin
   tsforge storage rm KEY [KEY ...]    delete files (missing ones are fine)
   tsforge storage sign KEY [--expires-in SECONDS] [--upload [--content-type TYPE]] [--json]
                                       print a signed download URL, or with --upload a signed
-                                      upload URL (a PUT; send the headers --json shows)
+                                      upload URL (a PUT; send the headers --json shows).
+                                      The URL names the server's public address: run it with
+                                      the same TSFORGE_ISSUER (or HOST and PORT) as the server
 
 Options for all:
 ${DATA_DIR_HELP}

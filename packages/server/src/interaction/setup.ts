@@ -10,10 +10,10 @@ const TOKEN_WINDOW_MS = 60_000;
 
 /** The login pages' parts, each keyed from the server secret for its own purpose. */
 export function interactionOptions(runtime: Runtime, login?: LoginHook): InteractionRoutesOptions {
-  const { config, secret, oauth, logger } = runtime;
+  const { config, secret, oauth, logging } = runtime;
   return {
     oauth,
-    logger,
+    logger: logging.module('oauth2'),
     login,
     sessions: new SessionCookies({ key: secret.derive('login-session'), secure: config.issuer.startsWith('https:') }),
     csrf: new CsrfTokens(secret.derive('login-csrf')),

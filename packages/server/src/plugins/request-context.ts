@@ -85,8 +85,12 @@ function logCompletion(logger: Logger, request: FastifyRequest, fields: SpanFiel
   if (status >= 500 && status !== 501) logger.error(line, 'request failed');
   else if (aborted && request.cutOffStatus !== undefined) logger.warn(line, 'request cut off by the server');
   else if (aborted) logger.warn(line, 'request aborted by the client');
+  else if (status < 400 && QUIET_ROUTES.has(line.route)) logger.debug(line, 'request completed');
   else logger.info(line, 'request completed');
 }
+
+/** Scrapes and probes every few seconds: their successful lines are debug, not info noise. */
+const QUIET_ROUTES = new Set<string | null>(['/metrics', '/health']);
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');

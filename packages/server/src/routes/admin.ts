@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LogConfigError, type Logging } from '@tsforge/logging';
+import { LogConfigError, type Logger, type Logging } from '@tsforge/logging';
 import { sendError } from '../plugins/errors.js';
 
 export interface AdminOptions {
   logging: Logging;
+  /** The `admin` module logger: every change is written here at warn. */
+  logger: Logger;
   /** `ADMIN_TOKEN`: the bearer token an operator presents. */
   token: string;
 }
@@ -21,7 +23,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
  * `WWW-Authenticate: Bearer` (§3). The token is compared as SHA-256 digests with
  * `timingSafeEqual`, so neither its content nor its length leaks through timing.
  */
-export function adminRoutes({ logging, token }: AdminOptions) {
+export function adminRoutes({ logging, logger, token }: AdminOptions) {
   const expected = digest(token);
 
   function authorized(request: FastifyRequest): boolean {
@@ -56,7 +58,7 @@ export function adminRoutes({ logging, token }: AdminOptions) {
         throw err;
       }
       const after = logging.levels.toString();
-      logging.logger.warn({ from: before, to: after, via: 'admin' }, 'log level changed');
+      logger.warn({ from: before, to: after, via: 'admin' }, 'log level changed');
       return reply.header('cache-control', 'no-store').send({ level: after });
     });
   };

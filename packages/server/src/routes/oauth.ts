@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '@tsforge/logging';
 import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
 import { tokenRateKey } from './token-rate-key.js';
 import type { TokenMetricsSink } from '../domain-metrics.js';
@@ -9,6 +10,8 @@ export interface OAuthRoutesOptions {
   tokenLimiter?: RateLimiter | null;
   /** Told of refusals made here, before the core runs (the core reports its own outcomes). */
   tokenMetrics?: TokenMetricsSink;
+  /** The `oauth2` module logger: a debug line per token request (grant, client id, outcome; never a secret). */
+  logger?: Logger;
 }
 
 /**
@@ -20,6 +23,7 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
   const paths = oauth.endpoints;
   const limiter = options.tokenLimiter ?? null;
   const tokenMetrics = options.tokenMetrics;
+  const logger = options.logger;
   return async function routes(app: FastifyInstance) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
@@ -39,7 +43,9 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
             .send({ error: 'slow_down', error_description: `too many token requests; retry after ${verdict.retryAfter} seconds` });
         }
       }
-      return send(reply, await oauth.token(req));
+      const response = await oauth.token(req);
+      if (logger?.isLevelEnabled('debug')) logger.debug(tokenOutcome(req, response), 'token request');
+      return send(reply, response);
     } });
 
     // What the framework rejects before the endpoint runs (an unparseable media type, a body
@@ -73,6 +79,30 @@ function endpointRequest(request: FastifyRequest): TokenRequest {
     // (Node would keep only the first Authorization and Content-Type).
     headers: { ...request.headers, authorization: distinct.authorization, 'content-type': distinct['content-type'] },
     body: typeof request.body === 'string' ? request.body : '',
+  };
+}
+
+/**
+ * What an operator debugging a token request needs: the grant, the client id (from the form or
+ * the user part of HTTP Basic, RFC 6749 §2.3.1) and the outcome. Never the secret, code or token.
+ */
+function tokenOutcome(request: TokenRequest, response: EndpointResponse): Record<string, unknown> {
+  const form = new URLSearchParams(request.body);
+  let clientId = form.get('client_id');
+  const header = request.headers.authorization;
+  const authorization = Array.isArray(header) && header.length === 1 ? header[0] : header;
+  const basic = typeof authorization === 'string' ? /^basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization) : null;
+  if (basic) {
+    const user = Buffer.from(basic[1] as string, 'base64').toString('utf8').split(':', 1)[0] as string;
+    try { clientId = decodeURIComponent(user.replace(/\+/g, ' ')); } catch { clientId = null; }
+  }
+  const body = response.body as { error?: unknown; scope?: unknown } | undefined;
+  return {
+    grant: form.get('grant_type'),
+    client_id: clientId,
+    status: response.status,
+    ...(typeof body?.error === 'string' ? { error: body.error } : {}),
+    ...(typeof body?.scope === 'string' ? { scope: body.scope } : {}),
   };
 }
 
