@@ -14,3 +14,4 @@ export { logData } from './log-data.js';
 export { flushLogger } from './flush.js';
 export { DEFAULT_REDACT_KEYS, REDACTED } from './redact-keys.js';
 export { createRedactor, type Redactor } from './redact.js';
+export { createLineWriter, type LineLevel, type LineValue, type LineWriter } from './line-writer.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { RandomHexPool } from './random-hex.js';
 
 /** A `traceparent` header read by the rules of W3C Trace Context (Level 1, §3.2). */
 export interface TraceParent {
@@ -39,16 +39,19 @@ export function parseTraceParent(header: unknown): TraceParent | undefined {
   return { version, traceId, parentId, flags };
 }
 
+// Module-private and without observable state: a cache of entropy, like Node's for randomUUID().
+const random = new RandomHexPool();
+
 export function generateTraceId(): string {
   let id: string;
-  do id = randomBytes(16).toString('hex');
+  do id = random.hex(16);
   while (id === ZERO_TRACE_ID);
   return id;
 }
 
 export function generateSpanId(): string {
   let id: string;
-  do id = randomBytes(8).toString('hex');
+  do id = random.hex(8);
   while (id === ZERO_PARENT_ID);
   return id;
 }

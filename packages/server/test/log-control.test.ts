@@ -11,11 +11,11 @@ const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
 describe('W3C traceparent on incoming requests', () => {
   const server = serverForSuite();
 
-  it('a valid traceparent puts its trace id on the access line, with this server’s own span id', async () => {
+  it('a valid traceparent puts its trace id and the caller’s span on the access line, with this server’s own span id', async () => {
     await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { traceparent: TRACEPARENT, 'x-request-id': 'tp-valid' } });
     await until(() => server.logs().some((l) => l.request_id === 'tp-valid' && l.msg === 'request completed'));
-    const line = server.logs().find((l) => l.request_id === 'tp-valid');
-    expect(line).toMatchObject({ trace_id: TRACE, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const line = server.logs().find((l) => l.request_id === 'tp-valid' && l.msg === 'request completed');
+    expect(line).toMatchObject({ trace_id: TRACE, parent_span_id: '00f067aa0ba902b7', span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(line?.span_id).not.toBe('00f067aa0ba902b7');
   });
 

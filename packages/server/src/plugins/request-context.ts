@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requestFields, type Logger, type RequestContext, type SpanFields } from '@tsforge/logging';
+import { createLineWriter, requestFields, type LineWriter, type Logger, type RequestContext, type SpanFields } from '@tsforge/logging';
 
 /** Told of every finished exchange, with the status it is recorded with and its duration. */
 export type CompletionListener = (request: FastifyRequest, status: number, seconds: number) => void;
@@ -21,6 +21,7 @@ export interface RequestContextOptions {
  * the id, and when the response is over writes one access-log line and tells `onCompleted`.
  */
 export function installRequestContext(app: FastifyInstance, { logger, context, inFlight, onCompleted }: RequestContextOptions): void {
+  const writeAccessLine = createLineWriter(logger, ACCESS_LINE_KEYS);
   app.addHook('onRequest', (request, reply, done) => {
     const fields = requestFields(request.headers);
     const requestId = fields.request_id;
@@ -33,11 +34,12 @@ export function installRequestContext(app: FastifyInstance, { logger, context, i
     inFlight.set(socket, reply);
     // 'close', not Fastify's onResponse: that waits for 'finish', which never comes when a client
     // hangs up before a streamed body has ended, and such requests would vanish from logs and metrics.
-    reply.raw.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` would wrap the listener per request.
+    reply.raw.on('close', () => {
       inFlight.delete(socket);
       const status = recordedStatus(request, reply);
       const seconds = (performance.now() - request.startedAt) / 1000;
-      logCompletion(logger, request, fields, status, seconds, !reply.raw.writableFinished);
+      logCompletion(writeAccessLine, request, fields, status, seconds, !reply.raw.writableFinished);
       onCompleted(request, status, seconds);
     });
     context.run(fields, done);
@@ -67,26 +69,33 @@ function recordedStatus(request: FastifyRequest, reply: FastifyReply): number {
 
 const CLIENT_CLOSED_REQUEST = 499;
 
-function logCompletion(logger: Logger, request: FastifyRequest, fields: SpanFields, status: number, seconds: number, aborted: boolean): void {
+const ACCESS_LINE_KEYS = [
+  'request_id', 'trace_id', 'span_id', 'parent_span_id', 'method', 'route', 'path', 'status', 'duration_ms', 'aborted',
+] as const;
+
+type AccessLineWriter = LineWriter<(typeof ACCESS_LINE_KEYS)[number]>;
+
+function logCompletion(write: AccessLineWriter, request: FastifyRequest, fields: SpanFields, status: number, seconds: number, aborted: boolean): void {
   // 'close' fires outside the request's context: its fields are written explicitly.
   const line = {
-    request_id: request.requestId,
+    request_id: fields.request_id,
     trace_id: fields.trace_id,
     span_id: fields.span_id,
+    parent_span_id: fields.parent_span_id,
     method: request.method,
     route: request.routeOptions.url ?? null,
     // The path only: a query string may hold a signed URL's signature.
     path: pathOf(request.url),
     status,
     duration_ms: Math.round(seconds * 1e6) / 1000,
-    ...(aborted ? { aborted: true } : {}),
+    aborted: aborted ? true : undefined,
   };
   // 501 answers a client asking for what the server does not do: not the server's failure.
-  if (status >= 500 && status !== 501) logger.error(line, 'request failed');
-  else if (aborted && request.cutOffStatus !== undefined) logger.warn(line, 'request cut off by the server');
-  else if (aborted) logger.warn(line, 'request aborted by the client');
-  else if (status < 400 && QUIET_ROUTES.has(line.route)) logger.debug(line, 'request completed');
-  else logger.info(line, 'request completed');
+  if (status >= 500 && status !== 501) write('error', line, 'request failed');
+  else if (aborted && request.cutOffStatus !== undefined) write('warn', line, 'request cut off by the server');
+  else if (aborted) write('warn', line, 'request aborted by the client');
+  else if (status < 400 && QUIET_ROUTES.has(line.route)) write('debug', line, 'request completed');
+  else write('info', line, 'request completed');
 }
 
 /** Scrapes and probes every few seconds: their successful lines are debug, not info noise. */
