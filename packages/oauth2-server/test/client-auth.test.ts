@@ -21,6 +21,7 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
   it('authenticates with form-urlencoded id and secret inside Basic', async () => {
     const res = await server.token(form('grant_type=client_credentials', { authorization: basic(client.id, secret) }));
     expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer' });
   });
 
   it('§2.3.1/Appendix B: secret "p+q%r s" must be sent as "p%2Bq%25r+s"; the raw form does not authenticate', async () => {
@@ -33,6 +34,7 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     });
     const encoded = await server.token(form('grant_type=client_credentials', { authorization: rawBasic('svc:p%2Bq%25r+s') }));
     expect(encoded.status).toBe(200);
+    expect(encoded.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer' });
     expect(basic('svc', 'p+q%r s')).toBe(rawBasic('svc:p%2Bq%25r+s'));
 
     const raw = await server.token(form('grant_type=client_credentials', { authorization: rawBasic('svc:p+q%r s') }));

@@ -5,6 +5,7 @@ import { Disk } from '../src/disk.js';
 import { S3Driver } from '../src/s3/s3-driver.js';
 import { resolveS3Options } from '../src/s3/s3-config.js';
 import { SPECIAL_KEYS } from '../src/testing/driver-contract.js';
+import { encodeKeyPath } from '../src/key.js';
 import { chunks, expectCode, failingAfter } from './helpers.js';
 import { describeSwift, useSwift } from './swift.js';
 
@@ -42,6 +43,15 @@ describe('S3 driver options', () => {
     expect(new URL(url).host).toBe('s3.example.test');
     expect(url.startsWith('https://s3.example.test/b-1/k?')).toBe(true);
     driver.close();
+  });
+
+  it('case 6: an expiry out of 1..604800 s is refused before any request (the endpoint is unreachable)', async () => {
+    const disk = new Disk(new S3Driver({ bucket: 'b-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+    for (const expiresIn of [604_801, 0, -1, 1.5, Number.NaN]) {
+      await expectCode(disk.signedUrl('e.txt', { expiresIn }), 'E_EXPIRY_OUT_OF_RANGE');
+      await expectCode(disk.signedUploadUrl('e.txt', { expiresIn }), 'E_EXPIRY_OUT_OF_RANGE');
+    }
+    (disk.driver as S3Driver).close();
   });
 
   it('public URLs: path style, virtual host, or an explicit base', () => {
@@ -112,11 +122,13 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     }, { publicEndpoint: external });
   });
 
-  it('case 5: keys with reserved characters presign and download as themselves', () => withBucket(async ({ disk }) => {
+  it('case 5: keys with reserved characters presign and download as themselves', () => withBucket(async ({ disk, bucket }) => {
     for (const key of SPECIAL_KEYS) {
       await disk.put(key, `body of ${key}`);
       const { url } = await disk.signedUrl(key, { expiresIn: 60 });
       expect(url).not.toContain('+');
+      // Each segment RFC 3986-encoded, !'()* included, as SigV4 canonicalizes the path.
+      expect(new URL(url).pathname, key).toBe(`/${bucket}/${encodeKeyPath(key)}`);
       const response = await fetch(url);
       expect(response.status, key).toBe(200);
       expect(await response.text(), key).toBe(`body of ${key}`);
