@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
+import type { ByteRange, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
@@ -210,8 +210,8 @@ export class LocalDriver implements StorageDriver {
     return sweepTempFiles([this.#data.base, this.#meta.base], options);
   }
 
-  list(prefix: string): AsyncIterable<FileStat> {
-    return walk(this.#data, prefix, (key) => this.stat(key));
+  list(prefix: string, options?: ListOptions): AsyncIterable<FileStat> {
+    return walk(this.#data, prefix, (key) => this.stat(key), options?.startAfter);
   }
 
   /** The file at `target`, open, with its stat and the FileStat of exactly the version it opened. */
