@@ -88,6 +88,7 @@ export class LocalDriver implements StorageDriver {
     const metaDir = dirname(metaTarget);
 
     let data: TempFile | undefined;
+    // Set inside the commit callback, where the compiler's narrowing does not follow it.
     let meta: TempFile | undefined = undefined as TempFile | undefined;
     try {
       await this.#data.check(dir);
