@@ -217,10 +217,19 @@ describe('atomic writes: readers see the old file or the new one, whole', () => 
 
   it('a Readable that is destroyed mid-way (client abort) rejects the same way', async () => {
     await disk.put('doc.txt', 'ORIGINAL');
-    const source = new Readable({ read() {} });
-    source.push('partial');
-    setTimeout(() => source.destroy(new Error('aborted')), 10);
+    let reads = 0;
+    const source = new Readable({ read() { if (++reads === 1) this.push('partial'); else this.destroy(new Error('aborted')); } });
     await expect(disk.put('doc.txt', source)).rejects.toMatchObject({ code: 'E_IO' });
+    expect((await disk.get('doc.txt')).toString()).toBe('ORIGINAL');
+    expect(await debris()).toEqual([]);
+  });
+
+  it('a Readable destroyed before the driver reads it rejects the put, never an uncaught error', async () => {
+    await disk.put('doc.txt', 'ORIGINAL');
+    const source = new Readable({ read() {} });
+    const put = disk.put('doc.txt', source);
+    source.destroy(new Error('aborted'));
+    await expect(put).rejects.toMatchObject({ code: 'E_IO' });
     expect((await disk.get('doc.txt')).toString()).toBe('ORIGINAL');
     expect(await debris()).toEqual([]);
   });
