@@ -24,6 +24,19 @@ export function toSource(body: PutBody): Readable | NodeJS.ReadableStream | Asyn
   throw new TypeError('body must be a string, a Uint8Array, a readable stream or an async iterable of Uint8Array');
 }
 
+/**
+ * Until the driver starts reading, an error on the caller's stream (a client abort) would have
+ * no listener and crash the process. This listener keeps it quiet; a Node stream remembers the
+ * error, so the driver's first read still fails with it. Returns the release.
+ */
+export function holdErrors(body: PutBody): () => void {
+  const stream = body as NodeJS.ReadableStream;
+  if (typeof stream !== 'object' || typeof stream.on !== 'function') return () => {};
+  const ignore = (): void => {};
+  stream.on('error', ignore);
+  return () => stream.removeListener('error', ignore);
+}
+
 /** The byte length of a body known up front (string, bytes), or undefined for streams. */
 export function knownLength(body: PutBody): number | undefined {
   if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');

@@ -1,4 +1,4 @@
-import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
+import { checkBody, checkMaxBytes, holdErrors, knownLength, tooLarge } from './body.js';
 import { parseContentType, resolveContentType } from './content-type.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
@@ -108,7 +108,8 @@ export class Disk {
     if (options.metadata !== undefined) opts.metadata = checkMetadata(options.metadata);
     if (options.maxBytes !== undefined) opts.maxBytes = options.maxBytes;
     if (options.visibility !== undefined) opts.visibility = options.visibility;
-    const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts));
+    const release = holdErrors(body);
+    const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts)).finally(release);
     this.#metrics?.bytesWritten(this.name, stat.size);
     return stat;
   }

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Disk } from '../src/disk.js';
 import { LocalDriver } from '../src/local/local-driver.js';
@@ -100,3 +103,77 @@ describe('concurrent puts to one key: the stored data and its metadata come from
     expect(await debris()).toEqual([]);
   });
 });
+
+describe('reads racing puts of the same key: a read sees one version whole (bytes, content type, etag, metadata)', () => {
+  // Distinct lengths, so a size alone names the version a stat must describe.
+  const versions = [
+    { body: 'a'.repeat(10), contentType: 'text/plain', metadata: { v: 'a' } },
+    { body: 'b'.repeat(3000), contentType: 'image/png', metadata: { v: 'b' } },
+    { body: 'c'.repeat(70), contentType: 'application/json', metadata: { v: 'c' } },
+  ];
+  const bySize = new Map(versions.map((v) => [v.body.length, { ...v, etag: sha(Buffer.from(v.body)) }]));
+  const key = 'race/doc';
+
+  async function getWhole(d: Disk, round: number): Promise<string> {
+    const { stat, stream } = await d.getStream(key);
+    const parts: Buffer[] = [];
+    for await (const chunk of stream) parts.push(chunk as Buffer);
+    const body = Buffer.concat(parts);
+    const expected = bySize.get(body.length)!;
+    expect({ round, size: stat.size, contentType: stat.contentType, etag: stat.etag, metadata: stat.metadata }).toEqual({
+      round, size: body.length, contentType: expected.contentType, etag: sha(body), metadata: expected.metadata,
+    });
+    return expected.metadata.v;
+  }
+
+  async function statOne(d: Disk, round: number): Promise<void> {
+    const stat = await d.stat(key);
+    const expected = bySize.get(stat.size)!;
+    expect({ round, contentType: stat.contentType, etag: stat.etag, metadata: stat.metadata }).toEqual({
+      round, contentType: expected.contentType, etag: expected.etag, metadata: expected.metadata,
+    });
+  }
+
+  it('in one process: 300 rounds of a put beside getStream and stat calls', async () => {
+    await disk.put(key, versions[0]!.body, versions[0]!);
+    for (let round = 0; round < 300; round++) {
+      const next = versions[(round + 1) % versions.length]!;
+      await Promise.all([disk.put(key, next.body, next), getWhole(disk, round), statOne(disk, round), getWhole(disk, round)]);
+    }
+  }, 60_000);
+
+  it('readers in this process, the one writer in another (the built package): 1500 reads while it writes', async () => {
+    await disk.put(key, versions[0]!.body, versions[0]!);
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, box.root, key, JSON.stringify(versions)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(writer, 'exit');
+    try {
+      await once(writer.stdout!, 'data'); // the writer's first put has landed
+      const reader = new Disk(new LocalDriver({ root: box.root }));
+      const seen = new Set<string>();
+      for (let round = 0; round < 500; round++) {
+        const got = await Promise.all([getWhole(reader, round), getWhole(reader, round), statOne(reader, round)]);
+        for (const v of got) if (v) seen.add(v);
+      }
+      // The reads fell between the writer's puts, not all before or after them.
+      expect(seen.size).toBe(versions.length);
+    } finally {
+      writer.kill();
+      await exited;
+    }
+  }, 60_000);
+});
+
+// Puts the versions in turn until killed. It imports the built package (`npx tsc -b`).
+const WRITER = `
+import { Disk, LocalDriver } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../dist/index.js')).href)};
+const [root, key, json] = process.argv.slice(1);
+const versions = JSON.parse(json);
+const disk = new Disk(new LocalDriver({ root }));
+for (let i = 1; ; i++) {
+  const v = versions[i % versions.length];
+  await disk.put(key, v.body, { contentType: v.contentType, metadata: v.metadata });
+  if (i === 1) process.stdout.write('ready\\n');
+}
+`;

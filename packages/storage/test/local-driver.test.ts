@@ -131,6 +131,38 @@ describe('sidecar that does not describe the file on disk falls back safely', ()
     expect(now.contentType).toBe('application/octet-stream');
   });
 
+  it('a crash between the sidecar rename and the data rename leaves the old bytes described by `previous`', async () => {
+    await disk.put('doc.txt', 'AAAA', { contentType: 'text/plain', metadata: { n: '1' } });
+    const path = join(metaRoot(), 'doc.txt.json');
+    const before = JSON.parse(await readFile(path, 'utf8'));
+    const { v, ...record } = before;
+    // What a put that died before its data rename leaves: a record of bytes that never landed.
+    await writeFile(path, JSON.stringify({ v, contentType: 'image/png', etag: sha('NEW'), size: 3, mtimeMs: 1, ino: 1, previous: record }));
+    expect(await coldDisk().stat('doc.txt')).toMatchObject({ contentType: 'text/plain', etag: sha('AAAA'), metadata: { n: '1' } });
+  });
+
+  it('a put records the version it replaces, one step back only', async () => {
+    await disk.put('doc.txt', 'AAAA', { contentType: 'text/plain' });
+    const first = JSON.parse(await readFile(join(metaRoot(), 'doc.txt.json'), 'utf8'));
+    await disk.put('doc.txt', 'BBBBB', { contentType: 'image/png' });
+    const second = JSON.parse(await readFile(join(metaRoot(), 'doc.txt.json'), 'utf8'));
+    const { v: _, ...firstVersion } = first;
+    expect(second).toMatchObject({ v: 1, contentType: 'image/png', size: 5, previous: firstVersion });
+    await disk.put('doc.txt', 'CC', { contentType: 'text/csv' });
+    const third = JSON.parse(await readFile(join(metaRoot(), 'doc.txt.json'), 'utf8'));
+    expect(third.previous).toMatchObject({ contentType: 'image/png', size: 5 });
+    expect(third.previous.previous).toBeUndefined();
+  });
+
+  it('the largest metadata (2 KiB of the names that escape longest in JSON) survives two puts and a cold read', async () => {
+    const names = [...'abcdefghijklmnopqrstuvwxyz0123456789'].flatMap((a) => [...'abcdefghijklmnopqrstuvwxyz0123456789-'].map((b) => a + b));
+    const metadata = Object.fromEntries(names.slice(0, 1024).map((name) => [name, '']));
+    await disk.put('doc.txt', 'AAAA', { contentType: 'text/plain', metadata });
+    await disk.put('doc.txt', 'BBBB', { contentType: 'text/plain', metadata });
+    expect((await readFile(join(metaRoot(), 'doc.txt.json'))).byteLength).toBeGreaterThan(16_384);
+    expect((await coldDisk().stat('doc.txt')).metadata).toEqual(metadata);
+  });
+
   it('a tampered sidecar cannot inject header values', async () => {
     await disk.put('doc.txt', 'hello', { contentType: 'text/plain' });
     const path = join(metaRoot(), 'doc.txt.json');
@@ -185,10 +217,19 @@ describe('atomic writes: readers see the old file or the new one, whole', () => 
 
   it('a Readable that is destroyed mid-way (client abort) rejects the same way', async () => {
     await disk.put('doc.txt', 'ORIGINAL');
-    const source = new Readable({ read() {} });
-    source.push('partial');
-    setTimeout(() => source.destroy(new Error('aborted')), 10);
+    let reads = 0;
+    const source = new Readable({ read() { if (++reads === 1) this.push('partial'); else this.destroy(new Error('aborted')); } });
     await expect(disk.put('doc.txt', source)).rejects.toMatchObject({ code: 'E_IO' });
+    expect((await disk.get('doc.txt')).toString()).toBe('ORIGINAL');
+    expect(await debris()).toEqual([]);
+  });
+
+  it('a Readable destroyed before the driver reads it rejects the put, never an uncaught error', async () => {
+    await disk.put('doc.txt', 'ORIGINAL');
+    const source = new Readable({ read() {} });
+    const put = disk.put('doc.txt', source);
+    source.destroy(new Error('aborted'));
+    await expect(put).rejects.toMatchObject({ code: 'E_IO' });
     expect((await disk.get('doc.txt')).toString()).toBe('ORIGINAL');
     expect(await debris()).toEqual([]);
   });

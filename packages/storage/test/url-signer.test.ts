@@ -101,6 +101,26 @@ describe('Disk.signedUrl and verifySignedUrl', () => {
     }
   });
 
+  it.each(['GET', 'PUT'] as const)('%s: a clock partway through a second never lets the URL outlive expiresIn (the expiry is floored)', async (method) => {
+    const signedAt = NOW_MS + 999.75; // a fractional millisecond clock, a hair before the next second
+    const { box, disk, clock } = await setup({ now: signedAt });
+    try {
+      await disk.put('a.txt', 'x');
+      const signed = method === 'GET' ? await disk.signedUrl('a.txt', { expiresIn: 10 }) : await disk.signedUploadUrl('a.txt', { expiresIn: 10 });
+      const { key, query } = parse(signed.url);
+      expect(new URLSearchParams(query).get('expires')).toBe(String(NOW_S + 10));
+      expect(signed.expiresAt.getTime()).toBe(NOW_MS + 10_000);
+      expect(signed.expiresAt.getTime()).toBeLessThanOrEqual(signedAt + 10_000);
+      clock.now = NOW_MS + 9_999;
+      disk.verifySignedUrl(key, query, method);
+      clock.now = NOW_MS + 10_000; // before signedAt + 10 s, and already expired
+      await expectCode(() => disk.verifySignedUrl(key, query, method), 'E_SIGNATURE_EXPIRED');
+      await expectCode(method === 'GET' ? disk.signedUrl('a.txt', { expiresIn: 9.5 }) : disk.signedUploadUrl('a.txt', { expiresIn: 9.5 }), 'E_EXPIRY_OUT_OF_RANGE');
+    } finally {
+      await box.cleanup();
+    }
+  });
+
   it('reports a forged expired URL as invalid, not expired', async () => {
     const { box, disk, clock } = await setup();
     try {

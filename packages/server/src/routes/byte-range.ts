@@ -10,6 +10,10 @@ const SINGLE = /^bytes[ \t]*=[ \t]*(\d*)-(\d*)[ \t]*$/i;
  * (416), or undefined for the whole file. Several ranges, a unit other than bytes and bad syntax
  * are ignored (the whole file, 200), which §14.2 allows; so is an `If-Range` (§13.1.5) that does
  * not name the current version by its strong etag.
+ *
+ * Positions are 1*DIGIT with no upper bound. One past 2^53 is read as what it is, a position
+ * beyond the end of any file, never as a rounded neighbour: as a first-pos it is unsatisfiable,
+ * as a last-pos or suffix-length it takes the file to its end, exactly as a merely large one does.
  */
 export function decideRange(range: string | undefined, ifRange: string | undefined, stat: FileStat): RangeDecision {
   if (range === undefined) return undefined;
@@ -20,16 +24,29 @@ export function decideRange(range: string | undefined, ifRange: string | undefin
   if (first === '' && last === '') return undefined;
   const size = stat.size;
   if (first === '') {
-    // A suffix: the last N bytes (all of a shorter file); N = 0 selects nothing.
-    const length = Number(last);
-    if (!Number.isSafeInteger(length)) return undefined;
+    // §14.1.2: a suffix selects the last N bytes (all of a shorter file); N = 0 selects nothing.
+    const length = position(last);
     if (length === 0 || size === 0) return 'unsatisfiable';
     return { start: Math.max(size - length, 0), end: size - 1 };
   }
-  const start = Number(first);
-  const lastPos = last === '' ? Number.MAX_SAFE_INTEGER : Number(last);
   // §14.1.1: a last-pos below first-pos makes the range invalid (ignored), not unsatisfiable.
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(lastPos) || lastPos < start) return undefined;
+  if (last !== '' && compareDigits(last, first) < 0) return undefined;
+  const start = position(first);
+  // §14.1.2: a first-pos at or past the length is unsatisfiable; a last-pos past it means the end.
   if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(lastPos, size - 1) };
+  return { start, end: last === '' ? size - 1 : Math.min(position(last), size - 1) };
+}
+
+/** 1*DIGIT as a number: exact up to 2^53 - 1, Infinity beyond (past the end of any file). */
+function position(digits: string): number {
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : Number.POSITIVE_INFINITY;
+}
+
+/** Compares two 1*DIGIT strings by value, exactly, whatever their length. */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -35,6 +35,30 @@ export function rangeSuite(server: RunningTsforge): void {
       expect(await response.json()).toEqual({ error: 'range_not_satisfiable', error_description: expect.any(String) });
     });
 
+    // Positions past 2^53 (Number.MAX_SAFE_INTEGER) are past the end of any file, never a rounded neighbour.
+    it.each([
+      ['bytes=0-99999999999999999999', '0123456789', 'bytes 0-9/10'],
+      ['bytes=8-9007199254740993', '89', 'bytes 8-9/10'],
+      ['bytes=-99999999999999999999', '0123456789', 'bytes 0-9/10'],
+      ['bytes=0000000000000000000000002-0000000000000000000000004', '234', 'bytes 2-4/10'],
+    ])('§14.1.2 %s (a position of any length is a number) → 206 %j with Content-Range %s', async (range, body, contentRange) => {
+      const response = await get({ range });
+      expect([response.status, response.headers.get('content-range'), await response.text()]).toEqual([206, contentRange, body]);
+    });
+
+    it.each(['bytes=9007199254740992-', 'bytes=99999999999999999999-', 'bytes=99999999999999999999-99999999999999999999'])(
+      '§14.1.2 %s (a first-pos past 2^53) → 416 with Content-Range bytes */10',
+      async (range) => {
+        const response = await get({ range });
+        expect([response.status, response.headers.get('content-range')]).toEqual([416, 'bytes */10']);
+      },
+    );
+
+    it('§14.1.1 bytes=99999999999999999999-99999999999999999998 (last-pos below first-pos, both past 2^53) is ignored: 200', async () => {
+      const response = await get({ range: 'bytes=99999999999999999999-99999999999999999998' });
+      expect([response.status, await response.text()]).toEqual([200, '0123456789']);
+    });
+
     it.each(['bytes=0-1,3-4', 'items=0-1', 'bytes=5-2', 'bytes=x-y', 'bytes=-'])('§14.2 %s is ignored: 200 and the whole file', async (range) => {
       const response = await get({ range });
       expect(response.status).toBe(200);

@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from '../types.js';
+import type { ByteRange, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
-import { describesVersion, readSidecar, sidecarFor, sidecarPath, toFileStat } from './sidecar.js';
+import { readSidecar, sidecarFor, sidecarPath, toFileStat, versionFor, type SidecarVersion } from './sidecar.js';
 import { SidecarCache } from './sidecar-cache.js';
 import { closeFd, fstatFd, openFd } from './fd.js';
 import { walk } from './walk.js';
@@ -34,6 +34,9 @@ const MAX_SEGMENT_BYTES = 250;
 // never allocates more than what remains of the range, so small files are unaffected.
 const READ_CHUNK = 512 * 1024;
 const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK; // O_NONBLOCK: never hang opening a FIFO
+// A read whose version was replaced between its open and its sidecar read starts over; a second
+// such put inside that window of a few syscalls is rare, a fourth in a row rarer still.
+const READ_ATTEMPTS = 4;
 
 /**
  * Files on the local file system. Writes go to a temp file in the target's directory, are hashed
@@ -85,36 +88,38 @@ export class LocalDriver implements StorageDriver {
     const metaDir = dirname(metaTarget);
 
     let data: TempFile | undefined;
-    let meta: TempFile | undefined;
+    // Set inside the commit callback, where the compiler's narrowing does not follow it.
+    let meta: TempFile | undefined = undefined as TempFile | undefined;
     try {
       await this.#data.check(dir);
       await refuseNonFile(target);
       const limits = maxBytes === undefined ? { mode: this.#fileMode } : { maxBytes, mode: this.#fileMode };
       data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, toSource(body), limits);
-      const record = sidecarFor(contentType, data.etag, data.stat, options.metadata);
-      meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
-        mode: this.#fileMode,
-      });
-      // Data first, then its sidecar. A crash in between leaves a sidecar that does not match the
-      // data's inode/size/mtime, which stat() detects (see toFileStat). Commits to one key take
-      // turns, so racing puts can never leave one writer's data beside another's sidecar.
-      const written = data.stat;
-      const [dataTemp, metaTemp] = [data, meta];
-      await this.#commits.run(key, async () => {
-        await rename(dataTemp.path, target).catch((err: unknown) => {
+      const written = data;
+      // The sidecar first, naming the new version and the one it replaces, then the data: whichever
+      // data file a reader opens, the sidecar it reads afterwards describes it (see Sidecar).
+      // Commits to one key take turns, so `previous` is exactly what the data rename replaces.
+      const record = await this.#commits.run(key, async () => {
+        const previous = await this.#currentVersion(target, segments);
+        const record = sidecarFor(contentType, written.etag, written.stat, options.metadata, previous);
+        meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
+          mode: this.#fileMode,
+        });
+        await rename(meta.path, metaTarget);
+        meta = undefined;
+        this.#sidecars.set(metaTarget, record);
+        await rename(written.path, target).catch((err: unknown) => {
           const code = errnoCode(err);
           // The target became a directory since refuseNonFile() looked.
           if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw conflict(err);
           throw err;
         });
         data = undefined;
-        await rename(metaTemp.path, metaTarget);
-        meta = undefined;
-        this.#sidecars.set(metaTarget, record);
+        return record;
       });
       await syncDir(dir);
       await syncDir(metaDir);
-      return toFileStat(key, written, record);
+      return toFileStat(key, written.stat, record);
     } catch (err) {
       if (data) await removeQuietly(data.path).catch(() => {});
       if (meta) await removeQuietly(meta.path).catch(() => {});
@@ -129,10 +134,13 @@ export class LocalDriver implements StorageDriver {
     const target = join(this.#data.base, ...segments);
     try {
       await this.#data.check(dirname(target));
-      const stat = await lstat(target);
-      if (stat.isSymbolicLink()) throw symlinkRefused();
-      if (!stat.isFile()) throw notFound();
-      return toFileStat(key, stat, await this.#readSidecar(segments, stat));
+      for (let attempt = 1; ; attempt++) {
+        const stat = await lstat(target);
+        if (stat.isSymbolicLink()) throw symlinkRefused();
+        if (!stat.isFile()) throw notFound();
+        const described = await this.#describe(key, segments, target, stat, attempt === READ_ATTEMPTS);
+        if (described) return described;
+      }
     } catch (err) {
       throw mapError(err, 'read');
     }
@@ -144,11 +152,9 @@ export class LocalDriver implements StorageDriver {
     let fd: number | undefined;
     try {
       await this.#data.check(dirname(target));
-      fd = await openFd(target, READ_FLAGS);
-      // One open file for both: the stat describes exactly the bytes the stream will read.
-      const stat = await fstatFd(fd);
-      if (!stat.isFile()) throw notFound();
-      const fileStat = toFileStat(key, stat, await this.#readSidecar(segments, stat));
+      const opened = await this.#open(key, segments, target);
+      fd = opened.fd;
+      const { stat, fileStat } = opened;
       const start = range?.start ?? 0;
       const end = range ? range.end : stat.size - 1;
       if (range && end >= stat.size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', 'the file is shorter than the range');
@@ -205,18 +211,59 @@ export class LocalDriver implements StorageDriver {
     return sweepTempFiles([this.#data.base, this.#meta.base], options);
   }
 
-  list(prefix: string): AsyncIterable<FileStat> {
-    return walk(this.#data, prefix, (key) => this.stat(key));
+  list(prefix: string, options?: ListOptions): AsyncIterable<FileStat> {
+    return walk(this.#data, prefix, (key) => this.stat(key), options?.startAfter);
   }
 
-  async #readSidecar(segments: readonly string[], stat: Stats) {
+  /** The file at `target`, open, with its stat and the FileStat of exactly the version it opened. */
+  async #open(key: string, segments: readonly string[], target: string): Promise<{ fd: number; stat: Stats; fileStat: FileStat }> {
+    for (let attempt = 1; ; attempt++) {
+      const fd = await openFd(target, READ_FLAGS);
+      try {
+        // One open file for both: the stat describes exactly the bytes the stream will read.
+        const stat = await fstatFd(fd);
+        if (!stat.isFile()) throw notFound();
+        const fileStat = await this.#describe(key, segments, target, stat, attempt === READ_ATTEMPTS);
+        if (fileStat) return { fd, stat, fileStat };
+      } catch (err) {
+        await closeFd(fd).catch(() => {});
+        throw err;
+      }
+      await closeFd(fd);
+    }
+  }
+
+  /**
+   * The FileStat of the version `stat` describes. Undefined when no sidecar record names it and
+   * the key no longer holds it either: a put or delete replaced it between the caller's open and
+   * the sidecar read, so the caller reads again. On its `last` attempt, or for a file with no
+   * record of its own (a crash, a file copied in by hand), the fallback content type and etag.
+   */
+  async #describe(key: string, segments: readonly string[], target: string, stat: Stats, last: boolean): Promise<FileStat | undefined> {
+    const version = await this.#readSidecar(segments, stat);
+    if (version === undefined && !last && (await replaced(target, stat))) return undefined;
+    return toFileStat(key, stat, version);
+  }
+
+  /** The record of the file now at `target`, if it is a file and has one. */
+  async #currentVersion(target: string, segments: readonly string[]): Promise<SidecarVersion | undefined> {
+    const stat = await lstat(target).catch((err: unknown) => {
+      const code = errnoCode(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
+    });
+    return stat?.isFile() ? this.#readSidecar(segments, stat) : undefined;
+  }
+
+  async #readSidecar(segments: readonly string[], stat: Stats): Promise<SidecarVersion | undefined> {
     const path = sidecarPath(this.#meta.base, segments);
     const cached = this.#sidecars.get(path, stat);
     if (cached) return cached;
     await this.#meta.check(dirname(path));
     const sidecar = await readSidecar(path);
-    if (sidecar && describesVersion(sidecar, stat)) this.#sidecars.set(path, sidecar);
-    return sidecar;
+    const version = versionFor(sidecar, stat);
+    if (sidecar && version) this.#sidecars.set(path, sidecar);
+    return version;
   }
 
   /** The key's path segments, checked against what this file system can store. */
@@ -242,6 +289,18 @@ async function refuseNonFile(target: string): Promise<void> {
   } catch (err) {
     const code = errnoCode(err);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+  }
+}
+
+/** Whether `target` no longer holds the version `stat` describes (replaced or deleted). */
+async function replaced(target: string, stat: Stats): Promise<boolean> {
+  try {
+    const now = await lstat(target);
+    return now.ino !== stat.ino || now.dev !== stat.dev || now.size !== stat.size || now.mtimeMs !== stat.mtimeMs;
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return true;
+    throw err;
   }
 }
 

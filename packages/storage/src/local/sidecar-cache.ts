@@ -1,9 +1,9 @@
 import type { Stats } from 'node:fs';
-import { describesVersion, type Sidecar } from './sidecar.js';
+import { versionFor, type Sidecar, type SidecarVersion } from './sidecar.js';
 
 /**
- * The sidecars of recently used file versions, least recently used evicted first. A read already
- * has the data file's stat, and an entry is used only for the exact version it describes (inode,
+ * The sidecars of recently used files, least recently used evicted first. A read already has the
+ * data file's stat, and an entry answers only for a version one of its records describes (inode,
  * size, mtime: every write is a new inode), so a hit can never be stale, even when another
  * process rewrote the file. A hit saves four file-system round trips on every read.
  */
@@ -15,13 +15,14 @@ export class SidecarCache {
     this.#capacity = capacity;
   }
 
-  get(path: string, stat: Stats): Sidecar | undefined {
+  get(path: string, stat: Stats): SidecarVersion | undefined {
     const sidecar = this.#entries.get(path);
-    if (sidecar === undefined || !describesVersion(sidecar, stat)) return undefined;
+    const version = versionFor(sidecar, stat);
+    if (sidecar === undefined || version === undefined) return undefined;
     // Map keeps insertion order: re-inserting marks the entry most recently used.
     this.#entries.delete(path);
     this.#entries.set(path, sidecar);
-    return sidecar;
+    return version;
   }
 
   set(path: string, sidecar: Sidecar): void {

@@ -18,11 +18,16 @@ interface Entry {
  * exactly where all of its keys fall among its siblings, so a depth-first walk over sorted
  * entries yields globally sorted keys. Symlinks, temp files and anything that is not a regular
  * file or directory are skipped, and so are names that are not canonical keys.
+ *
+ * With `startAfter`, the walk goes straight to the cursor: a subtree whose keys all sort at or
+ * before it is never read, and a file at or before it is never stat'ed, so a page far into a
+ * listing costs about what the first page does (one readdir per level down to the cursor).
  */
 export async function* walk(
   jail: Jail,
   prefix: string,
   statKey: (key: string) => Promise<FileStat>,
+  startAfter?: string,
 ): AsyncGenerator<FileStat> {
   // A prefix only ever filters keys. Disk hands over normalized prefixes; normalizing again here
   // means no spelling ('..', a leading '/', 'a//b') can reach the path built below.
@@ -31,7 +36,8 @@ export async function* walk(
   const dirKey = slash === -1 ? '' : filter.slice(0, slash);
   const start = dirKey === '' ? jail.base : join(jail.base, ...dirKey.split('/'));
   await jail.check(start);
-  yield* walkDir(start, dirKey, filter.slice(slash + 1), statKey);
+  const after = startAfter === undefined ? undefined : Buffer.from(startAfter);
+  yield* walkDir(start, dirKey, filter.slice(slash + 1), statKey, after);
 }
 
 async function* walkDir(
@@ -39,13 +45,19 @@ async function* walkDir(
   dirKey: string,
   namePrefix: string,
   statKey: (key: string) => Promise<FileStat>,
+  after: Buffer | undefined,
 ): AsyncGenerator<FileStat> {
   for (const entry of await readEntries(dir, namePrefix)) {
     const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
+    // Once one entry is past the cursor, every later sibling is too (they come sorted).
+    const place = after === undefined ? 'past' : placeOf(Buffer.from(entry.dir ? `${key}/` : key), entry.dir, after);
+    if (place === 'before') continue;
     if (entry.dir) {
-      yield* walkDir(join(dir, entry.name), key, '', statKey);
+      yield* walkDir(join(dir, entry.name), key, '', statKey, place === 'holds' ? after : undefined);
+      after = undefined;
       continue;
     }
+    after = undefined;
     if (!isCanonical(key)) continue;
     try {
       yield await statKey(key);
@@ -54,6 +66,17 @@ async function* walkDir(
       throw err;
     }
   }
+}
+
+/**
+ * Where an entry lies relative to the cursor. A file is `before` when its key sorts at or before
+ * the cursor. A directory's keys all start with `order` (`<key>/`), so it is `before` when that
+ * sorts below the cursor's first bytes, `holds` the cursor when they are equal, `past` otherwise.
+ */
+function placeOf(order: Buffer, dir: boolean, after: Buffer): 'before' | 'holds' | 'past' {
+  if (!dir) return Buffer.compare(order, after) <= 0 ? 'before' : 'past';
+  const head = Buffer.compare(order, after.subarray(0, order.length));
+  return head < 0 ? 'before' : head === 0 ? 'holds' : 'past';
 }
 
 async function readEntries(dir: string, namePrefix: string): Promise<Entry[]> {
