@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
+import type { StaticCredentials } from './plugins/credential-guard.js';
 
 export type LogFormat = 'json' | 'pretty' | 'compact';
 
@@ -47,9 +48,7 @@ export type StorageSettings =
   };
 
 /** `METRICS_AUTH_TOKEN` (RFC 6750 bearer token) or `METRICS_BASIC_AUTH` (`user:password`, RFC 7617). */
-export type MetricsAuth =
-  | { scheme: 'bearer'; token: string }
-  | { scheme: 'basic'; user: string; password: string };
+export type MetricsAuth = StaticCredentials;
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';

@@ -77,8 +77,8 @@ describe('/metrics behind credentials (METRICS_AUTH_TOKEN, METRICS_BASIC_AUTH)',
       for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Bearer ${TOKEN}x`, `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`, TOKEN]) {
         const response = await fetch(`${server.url}/metrics`, authorization ? { headers: { authorization } } : {});
         expect(response.status, String(authorization)).toBe(401);
-        expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
-        expect(await response.json()).toEqual({ error: 'unauthorized', error_description: 'valid scrape credentials are required' });
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="metrics"/);
+        expect(await response.json()).toMatchObject({ error_description: 'valid scrape credentials are required' });
       }
       const ok = await scrapeMetrics(server.url, { headers: { authorization: `bearer ${TOKEN}` } });
       expect(ok.families.has('http_requests_total')).toBe(true);
