@@ -4,6 +4,7 @@ import type { Runtime } from './runtime.js';
 import { installRequestContext, type RequestsInFlight } from './plugins/request-context.js';
 import { installHttpMetrics, observeRequest } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
+import { recordAllowedMethods } from './plugins/method-not-allowed.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
 import { installStorageDebugLog } from './plugins/storage-log.js';
@@ -55,9 +56,11 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
+  // First, so it sees every route, /metrics included.
+  const allowedMethods = recordAllowedMethods(app);
   installRequestContext(app, { logger: httpLogger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
-  installErrorHandling(app, httpLogger);
+  installErrorHandling(app, httpLogger, allowedMethods);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   installStorageDebugLog(app, storageLogger);
 

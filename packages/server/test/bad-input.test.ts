@@ -22,7 +22,7 @@ describe('bad input never hurts the server', () => {
     { name: 'a JSON body over the limit', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) }], status: 413, error: 'payload_too_large' },
     { name: 'a malformed form body at the token endpoint', init: () => ['/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '%%%&&&===' }], status: 400, error: 'invalid_request' },
     { name: 'an unknown route', init: () => ['/nothing/here', {}], status: 404, error: 'not_found' },
-    { name: 'a method the route lacks', init: () => ['/health', { method: 'DELETE' }], status: 404, error: 'not_found' },
+    { name: 'RFC 9110 §15.5.6: a method the route lacks → 405', init: () => ['/health', { method: 'DELETE' }], status: 405, error: 'method_not_allowed' },
     { name: 'RFC 6749 §3.2: GET at the token endpoint', init: () => ['/oauth/token', { method: 'GET' }], status: 405, error: 'invalid_request' },
     { name: 'a Bearer header with two tokens', init: () => ['/api/files', { headers: { authorization: 'Bearer a b' } }], status: 400, error: 'invalid_request' },
     { name: 'a Basic header where Bearer is needed', init: () => ['/api/files', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }], status: 401, error: 'unauthorized' },
