@@ -105,6 +105,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const disk = storage.disk;
+  domainMetrics.startAtZero({ grants: oauth.grantTypes, disks: [disk.name] });
   if (disk.driver instanceof LocalDriver) {
     const storageLogger = logging.module('storage');
     // Temp files of uploads cut off by a crash: removed in the background, not before listening.
