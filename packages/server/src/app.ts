@@ -52,7 +52,10 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
     clientErrorHandler: clientErrorHandler(httpLogger, inFlight),
+    // One idle limit for a connection, within a request and between keep-alive requests
+    // (Fastify's own keepAliveTimeout, 72 s, would otherwise apply between requests).
     connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.idleTimeoutMs,
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 

@@ -22,7 +22,11 @@ export interface ServerConfig {
   /** Uploads slower than this, measured over `minUploadRateWindowMs`, are cut off. */
   minUploadBytesPerSecond: number;
   minUploadRateWindowMs: number;
-  /** A connection with no traffic for this long is closed. */
+  /**
+   * A connection with no traffic for this long is closed, between keep-alive requests too. Above
+   * a load balancer's idle timeout, so the balancer, not this server, closes an idle connection:
+   * otherwise it may send a request on a connection this server is closing (a 502).
+   */
   idleTimeoutMs: number;
   scopes: string[];
   /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
@@ -83,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyTimeoutMs: integer('TSFORGE_BODY_TIMEOUT_MS', readEnv(env, 'TSFORGE_BODY_TIMEOUT_MS'), 30_000, 100, 3_600_000),
     minUploadBytesPerSecond: integer('TSFORGE_MIN_UPLOAD_RATE', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE'), 1024, 0, 2 ** 31),
     minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS'), 10_000, 100, 3_600_000),
-    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', readEnv(env, 'TSFORGE_IDLE_TIMEOUT_MS'), 60_000, 1000, 3_600_000),
+    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', readEnv(env, 'TSFORGE_IDLE_TIMEOUT_MS'), 75_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
     storage: storageSettings(env),
     ...adminToken(readEnv(env, 'ADMIN_TOKEN')),

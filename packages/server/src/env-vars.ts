@@ -16,7 +16,7 @@ export const SERVER_ENV = {
   TSFORGE_BODY_TIMEOUT_MS: 'how long a non-upload request may take to arrive (default 30000)',
   TSFORGE_MIN_UPLOAD_RATE: 'uploads slower than this many bytes/s are cut off (default 1024)',
   TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS: 'the window that rate is measured over (default 10000)',
-  TSFORGE_IDLE_TIMEOUT_MS: 'close connections idle this long (default 60000); keep it above the\nidle timeout of a load balancer in front',
+  TSFORGE_IDLE_TIMEOUT_MS: 'close connections idle this long, keep-alive ones too (default 75000);\nkeep it above the idle timeout of a load balancer in front',
   STORAGE_DRIVER: 'local|s3: where files live (default local, in DATA_DIR/storage)',
   S3_BUCKET: 'the bucket (required with STORAGE_DRIVER=s3)',
   S3_ENDPOINT: 'a custom S3 endpoint, e.g. http://127.0.0.1:9000 (default AWS)',
