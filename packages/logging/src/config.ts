@@ -53,7 +53,15 @@ function oneOf(name: string, allowed: readonly string[], value: string): LogConf
   });
 }
 
-function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+/** Every environment variable `logConfigFromEnv` reads: an application's help can list them all. */
+export const LOG_ENV_NAMES = [
+  'LOG_LEVEL', 'LOG_FORMAT', 'LOG_FILE', 'LOG_DIR', 'LOG_STDOUT', 'LOG_ROTATE', 'LOG_MAX_SIZE', 'LOG_KEEP', 'LOG_REDACT',
+  'NO_COLOR', 'FORCE_COLOR',
+] as const;
+
+export type LogEnvName = (typeof LOG_ENV_NAMES)[number];
+
+function readEnv(env: NodeJS.ProcessEnv, name: LogEnvName): string | undefined {
   const raw = env[name]?.trim();
   return raw === undefined || raw === '' ? undefined : raw;
 }
@@ -61,7 +69,7 @@ function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
 const SIZE = /^(\d+)\s*([kmg]?)i?b?$/i;
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
-function readSize(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function readSize(env: NodeJS.ProcessEnv, name: LogEnvName): number | undefined {
   const raw = readEnv(env, name);
   if (raw === undefined) return undefined;
   const match = SIZE.exec(raw);
@@ -70,14 +78,14 @@ function readSize(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return bytes;
 }
 
-function readCount(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function readCount(env: NodeJS.ProcessEnv, name: LogEnvName): number | undefined {
   const raw = readEnv(env, name);
   if (raw === undefined) return undefined;
   if (!/^\d{1,6}$/.test(raw)) throw new LogConfigError(`${name} must be a whole number; got ${describeValue(raw)}`, { setting: name });
   return Number(raw);
 }
 
-function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+function readBoolean(env: NodeJS.ProcessEnv, name: LogEnvName): boolean | undefined {
   const raw = readEnv(env, name)?.toLowerCase();
   if (raw === undefined) return undefined;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;

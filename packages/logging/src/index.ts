@@ -1,6 +1,6 @@
 export { createLogger, type Logger } from './create-logger.js';
 export { initLogging, Logging } from './logging.js';
-export { LogConfig, logConfigFromEnv, validateLogConfig, type RotationOptions } from './config.js';
+export { LOG_ENV_NAMES, LogConfig, logConfigFromEnv, validateLogConfig, type LogEnvName, type RotationOptions } from './config.js';
 export { LogConfigError, type LogConfigErrorCode, type LogConfigErrorOptions } from './errors.js';
 export { LOG_FORMATS, LOG_LEVELS, isLogFormat, isLogLevel, type LogFormat, type LogLevel } from './levels.js';
 export { parseLevelSpec, type LevelSpec } from './level-spec.js';

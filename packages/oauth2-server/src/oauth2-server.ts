@@ -247,6 +247,11 @@ export class OAuth2Server {
     return this.#keys.list();
   }
 
+  /** The grant types the token endpoint accepts (as the metadata's `grant_types_supported`). */
+  get grantTypes(): readonly string[] {
+    return this.#grants.names();
+  }
+
   /** RFC 8414 §2; serve at `/.well-known/oauth-authorization-server` (§3). */
   metadata(): Record<string, unknown> {
     return buildMetadata({

@@ -42,12 +42,18 @@ describe('authenticateBearer (RFC 6750)', () => {
     body: { error: 'invalid_request', error_description: 'the Authorization header is not "Bearer <token>"' },
   };
 
+  const credentialsRequired = {
+    status: 401,
+    headers: { ...JSON_CT, 'www-authenticate': `Bearer realm="${ISSUER}"` },
+    body: { error: 'unauthorized', error_description: 'a bearer access token is required' },
+  };
+
   const cases: Array<[string, () => string | string[] | undefined, unknown]> = [
-    ['§3.1 missing header → 401 invalid_token (product rule)', () => undefined, invalidToken('missing access token')],
-    ['§3.1 empty header → 401 invalid_token', () => '', invalidToken('missing access token')],
+    ['§3.1 missing header → 401 with a challenge carrying no error code', () => undefined, credentialsRequired],
+    ['§3.1 empty header → 401 with a challenge carrying no error code', () => '', credentialsRequired],
     ['§3.1 unknown token → 401 invalid_token', () => `Bearer tfat_${'A'.repeat(43)}`, invalidToken('the access token is invalid or has expired')],
     ['§3.1 not one of ours → 401 invalid_token', () => 'Bearer abc.def.ghi', invalidToken('the access token is invalid or has expired')],
-    ['§3.1 an unsupported scheme counts as no credentials → 401 invalid_token', () => basic('a', 'b'), invalidToken('missing bearer access token')],
+    ['§3.1 an unsupported scheme counts as no credentials → 401 without an error code', () => basic('a', 'b'), credentialsRequired],
     ['§2.1 two tokens in one header → 400 invalid_request', () => `Bearer ${token} ${token}`, invalidRequest],
     ['§2.1 scheme without a token → 400 invalid_request', () => 'Bearer', invalidRequest],
     ['§2.1 characters outside b64token → 400 invalid_request', () => 'Bearer tok"en', invalidRequest],

@@ -4,6 +4,7 @@ import type { Runtime } from './runtime.js';
 import { installRequestContext, type RequestsInFlight } from './plugins/request-context.js';
 import { installHttpMetrics, observeRequest } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
+import { recordAllowedMethods } from './plugins/method-not-allowed.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
 import { installStorageDebugLog } from './plugins/storage-log.js';
@@ -51,13 +52,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
     clientErrorHandler: clientErrorHandler(httpLogger, inFlight),
+    // One idle limit for a connection, within a request and between keep-alive requests
+    // (Fastify's own keepAliveTimeout, 72 s, would otherwise apply between requests).
     connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.idleTimeoutMs,
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
+  // First, so it sees every route, /metrics included.
+  const allowedMethods = recordAllowedMethods(app);
   installRequestContext(app, { logger: httpLogger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
-  installErrorHandling(app, httpLogger);
+  installErrorHandling(app, httpLogger, allowedMethods);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   installStorageDebugLog(app, storageLogger);
 

@@ -5,7 +5,7 @@ import { storageCommand, STORAGE_USAGE } from './commands/storage.js';
 import { userCommand, USER_USAGE } from './commands/user.js';
 import { tokenCommand, TOKEN_USAGE } from './commands/token.js';
 import { keysCommand, KEYS_USAGE } from './commands/keys.js';
-import { OAUTH_ENV_HELP } from './oauth-config.js';
+import { environmentHelp } from './env-vars.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
@@ -28,7 +28,8 @@ Commands:
   keys rotate|list      manage JWT signing keys
   help [COMMAND]        show help for a command
 
-Run \`tsforge COMMAND --help\` for a command's options.`;
+Run \`tsforge COMMAND --help\` for a command's options; \`tsforge help serve\` lists every
+environment variable and the operator endpoints.`;
 
 const SERVE_USAGE = `Usage: tsforge serve [options]
 
@@ -41,33 +42,14 @@ ${DATA_DIR_HELP}
   -h, --help         show this help
 
 Environment:
-  TSFORGE_ISSUER               public base URL (default http://HOST:PORT)
-  TSFORGE_ACCESS_TOKEN_TTL     access token lifetime in seconds (default 3600)
-  TSFORGE_BODY_LIMIT           largest JSON or form body in bytes (default 1048576)
-  TSFORGE_MAX_UPLOAD_BYTES     largest file upload in bytes (default 1073741824)
-  TSFORGE_SHUTDOWN_TIMEOUT_MS  how long to wait for in-flight requests (default 10000)
-  TSFORGE_BODY_TIMEOUT_MS      how long a non-upload request may take to arrive (default 30000)
-  TSFORGE_MIN_UPLOAD_RATE      uploads slower than this many bytes/s are cut off (default 1024)
-  TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (default 10000)
-  TSFORGE_IDLE_TIMEOUT_MS      close connections idle this long (default 60000)
-  STORAGE_DRIVER               local|s3: where files live (default local, in DATA_DIR/storage)
-  S3_BUCKET                    the bucket (required with STORAGE_DRIVER=s3)
-  S3_ENDPOINT                  a custom S3 endpoint, e.g. http://127.0.0.1:9000 (default AWS)
-  S3_PUBLIC_ENDPOINT           the endpoint presigned URLs name, when clients reach the store by another name
-  S3_FORCE_PATH_STYLE          true|false (default: true only for dotted buckets over https)
-  AWS_REGION                   the store's region (default us-east-1; auto for R2)
-  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
-                               credentials; without them the AWS default chain applies
-${OAUTH_ENV_HELP}
-  METRICS_AUTH_TOKEN           bearer token /metrics requires (16+ chars; default: open)
-  METRICS_BASIC_AUTH           user:password /metrics requires instead (password 12+ chars)
-  LOG_LEVEL                    trace|debug|info|warn|error|fatal|silent (default info), with
-                               per-module levels: info,storage=debug
-  LOG_FORMAT                   json|pretty|compact (default: pretty on a terminal, else json)
-  LOG_FILE / LOG_DIR           also write to this file / to DIR/app.log, rotated daily
-  LOG_STDOUT                   with LOG_FILE or LOG_DIR, keep writing to stdout too (default false)
-  LOG_ROTATE, LOG_MAX_SIZE, LOG_KEEP  daily|none, e.g. 50M, rotated files kept (default 7)
-  ADMIN_TOKEN                  enables PUT /admin/log-level for this bearer token (32+ chars)
+${environmentHelp()}
+
+Endpoints for operators:
+  GET /health                   200 when the database answers, else 503
+  GET /metrics                  Prometheus text or OpenMetrics (credentials: METRICS_*)
+  GET /admin/log-level          the current level: {"level":"info,storage=debug"} (ADMIN_TOKEN)
+  PUT /admin/log-level          change it at once: body {"level":"debug"} (ADMIN_TOKEN)
+
 Signals: SIGTERM/SIGINT drain and stop; SIGUSR2 steps the log level configured → debug → trace.`;
 
 const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE, user: USER_USAGE, token: TOKEN_USAGE, keys: KEYS_USAGE };

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { readEnv } from './env-vars.js';
 import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
+import type { StaticCredentials } from './plugins/credential-guard.js';
 
 export type LogFormat = 'json' | 'pretty' | 'compact';
 
@@ -20,7 +22,11 @@ export interface ServerConfig {
   /** Uploads slower than this, measured over `minUploadRateWindowMs`, are cut off. */
   minUploadBytesPerSecond: number;
   minUploadRateWindowMs: number;
-  /** A connection with no traffic for this long is closed. */
+  /**
+   * A connection with no traffic for this long is closed, between keep-alive requests too. Above
+   * a load balancer's idle timeout, so the balancer, not this server, closes an idle connection:
+   * otherwise it may send a request on a connection this server is closing (a 502).
+   */
   idleTimeoutMs: number;
   scopes: string[];
   /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
@@ -47,9 +53,7 @@ export type StorageSettings =
   };
 
 /** `METRICS_AUTH_TOKEN` (RFC 6750 bearer token) or `METRICS_BASIC_AUTH` (`user:password`, RFC 7617). */
-export type MetricsAuth =
-  | { scheme: 'bearer'; token: string }
-  | { scheme: 'basic'; user: string; password: string };
+export type MetricsAuth = StaticCredentials;
 
 export class ConfigError extends Error {
   readonly code = 'E_CONFIG';
@@ -68,26 +72,26 @@ export interface ConfigOverrides {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ServerConfig {
-  const host = overrides.host ?? env.HOST ?? '127.0.0.1';
-  const port = integer('PORT', overrides.port ?? env.PORT, 3000, 0, 65535);
-  const issuer = env.TSFORGE_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const host = overrides.host ?? readEnv(env, 'HOST') ?? '127.0.0.1';
+  const port = integer('PORT', overrides.port ?? readEnv(env, 'PORT'), 3000, 0, 65535);
+  const issuer = readEnv(env, 'TSFORGE_ISSUER') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     host,
     port,
-    dataDir: resolve(overrides.dataDir ?? env.TSFORGE_DATA_DIR ?? './data'),
+    dataDir: resolve(overrides.dataDir ?? readEnv(env, 'TSFORGE_DATA_DIR') ?? './data'),
     issuer: checkIssuer(issuer),
-    bodyLimit: integer('TSFORGE_BODY_LIMIT', env.TSFORGE_BODY_LIMIT, 1024 * 1024, 1024, 2 ** 31),
-    maxUploadBytes: integer('TSFORGE_MAX_UPLOAD_BYTES', env.TSFORGE_MAX_UPLOAD_BYTES, 1024 ** 3, 1, 2 ** 53 - 1),
-    accessTokenTtl: integer('TSFORGE_ACCESS_TOKEN_TTL', env.TSFORGE_ACCESS_TOKEN_TTL, 3600, 1, 86400 * 365),
-    shutdownTimeoutMs: integer('TSFORGE_SHUTDOWN_TIMEOUT_MS', env.TSFORGE_SHUTDOWN_TIMEOUT_MS, 10_000, 0, 3_600_000),
-    bodyTimeoutMs: integer('TSFORGE_BODY_TIMEOUT_MS', env.TSFORGE_BODY_TIMEOUT_MS, 30_000, 100, 3_600_000),
-    minUploadBytesPerSecond: integer('TSFORGE_MIN_UPLOAD_RATE', env.TSFORGE_MIN_UPLOAD_RATE, 1024, 0, 2 ** 31),
-    minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', env.TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS, 10_000, 100, 3_600_000),
-    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', env.TSFORGE_IDLE_TIMEOUT_MS, 60_000, 1000, 3_600_000),
+    bodyLimit: integer('TSFORGE_BODY_LIMIT', readEnv(env, 'TSFORGE_BODY_LIMIT'), 1024 * 1024, 1024, 2 ** 31),
+    maxUploadBytes: integer('TSFORGE_MAX_UPLOAD_BYTES', readEnv(env, 'TSFORGE_MAX_UPLOAD_BYTES'), 1024 ** 3, 1, 2 ** 53 - 1),
+    accessTokenTtl: integer('TSFORGE_ACCESS_TOKEN_TTL', readEnv(env, 'TSFORGE_ACCESS_TOKEN_TTL'), 3600, 1, 86400 * 365),
+    shutdownTimeoutMs: integer('TSFORGE_SHUTDOWN_TIMEOUT_MS', readEnv(env, 'TSFORGE_SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 3_600_000),
+    bodyTimeoutMs: integer('TSFORGE_BODY_TIMEOUT_MS', readEnv(env, 'TSFORGE_BODY_TIMEOUT_MS'), 30_000, 100, 3_600_000),
+    minUploadBytesPerSecond: integer('TSFORGE_MIN_UPLOAD_RATE', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE'), 1024, 0, 2 ** 31),
+    minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS'), 10_000, 100, 3_600_000),
+    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', readEnv(env, 'TSFORGE_IDLE_TIMEOUT_MS'), 75_000, 1000, 3_600_000),
     scopes: [...FILE_SCOPES],
     storage: storageSettings(env),
-    ...adminToken(env.ADMIN_TOKEN),
-    metricsAuth: metricsAuth(env.METRICS_AUTH_TOKEN, env.METRICS_BASIC_AUTH),
+    ...adminToken(readEnv(env, 'ADMIN_TOKEN')),
+    metricsAuth: metricsAuth(readEnv(env, 'METRICS_AUTH_TOKEN'), readEnv(env, 'METRICS_BASIC_AUTH')),
     oauth: loadOAuthConfig(env),
   };
 }
@@ -101,20 +105,22 @@ function adminToken(raw: string | undefined): { adminToken?: string } {
 
 /** `STORAGE_DRIVER=local|s3` and, for s3, `S3_*` plus the standard `AWS_*` variables. */
 export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
-  const driver = env.STORAGE_DRIVER || 'local';
+  const driver = readEnv(env, 'STORAGE_DRIVER') || 'local';
   if (driver === 'local') return { driver: 'local' };
   if (driver !== 's3') throw new ConfigError(`STORAGE_DRIVER must be "local" or "s3", got ${JSON.stringify(driver)}`);
-  const bucket = env.S3_BUCKET;
+  const bucket = readEnv(env, 'S3_BUCKET');
   if (!bucket) throw new ConfigError('STORAGE_DRIVER=s3 needs S3_BUCKET');
-  const settings: StorageSettings = { driver: 's3', bucket, region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
-  if (env.S3_ENDPOINT) settings.endpoint = env.S3_ENDPOINT;
-  if (env.S3_PUBLIC_ENDPOINT) settings.publicEndpoint = env.S3_PUBLIC_ENDPOINT;
-  const pathStyle = env.S3_FORCE_PATH_STYLE;
+  const settings: StorageSettings = { driver: 's3', bucket, region: readEnv(env, 'AWS_REGION') || readEnv(env, 'AWS_DEFAULT_REGION') || 'us-east-1' };
+  if (readEnv(env, 'S3_ENDPOINT')) settings.endpoint = readEnv(env, 'S3_ENDPOINT');
+  if (readEnv(env, 'S3_PUBLIC_ENDPOINT')) settings.publicEndpoint = readEnv(env, 'S3_PUBLIC_ENDPOINT');
+  const pathStyle = readEnv(env, 'S3_FORCE_PATH_STYLE');
   if (pathStyle !== undefined && pathStyle !== '') {
     if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be "true" or "false", got ${JSON.stringify(pathStyle)}`);
     settings.forcePathStyle = pathStyle === 'true';
   }
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  const accessKeyId = readEnv(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = readEnv(env, 'AWS_SECRET_ACCESS_KEY');
+  const sessionToken = readEnv(env, 'AWS_SESSION_TOKEN');
   if (accessKeyId && secretAccessKey) settings.credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   else if (accessKeyId || secretAccessKey) throw new ConfigError('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
   return settings;

@@ -1,4 +1,5 @@
 import { ConfigError } from './config.js';
+import { readEnv } from './env-vars.js';
 
 /** The OAuth 2.0 settings of `tsforge serve`, from the environment. */
 export interface OAuthConfig {
@@ -22,27 +23,17 @@ export interface OAuthConfig {
   purgeIntervalS: number;
 }
 
-export const OAUTH_ENV_HELP = `  ACCESS_TOKEN_FORMAT          opaque|jwt (default opaque)
-  JWT_ALG                      ES256|EdDSA for new signing keys (default ES256)
-  TSFORGE_PKCE_REQUIRED        true|false: PKCE for confidential clients too (default true)
-  TSFORGE_PASSWORD_GRANT       true|false: enable the legacy password grant (default false)
-  TSFORGE_REFRESH_TOKEN_TTL    refresh token lifetime in seconds (default 1209600)
-  TSFORGE_REFRESH_GRACE_PERIOD seconds a rotated refresh token still works, 0-60 (default 0)
-  TSFORGE_TOKEN_RATE_LIMIT     token requests per minute per client and IP, 0 = off (default 1200)
-  TSFORGE_LOGIN_RATE_LIMIT     sign-in attempts per 15 minutes per username and IP, 0 = off (default 10)
-  TSFORGE_PURGE_INTERVAL_S     delete expired codes and tokens this often, 0 = never (default 600)`;
-
 export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig {
   return {
-    accessTokenFormat: oneOf('ACCESS_TOKEN_FORMAT', env.ACCESS_TOKEN_FORMAT, ['opaque', 'jwt'] as const, 'opaque'),
-    jwtAlg: oneOf('JWT_ALG', env.JWT_ALG, ['ES256', 'EdDSA'] as const, 'ES256'),
-    pkceRequired: flag('TSFORGE_PKCE_REQUIRED', env.TSFORGE_PKCE_REQUIRED, true),
-    passwordGrant: flag('TSFORGE_PASSWORD_GRANT', env.TSFORGE_PASSWORD_GRANT, false),
-    refreshTokenTtl: whole('TSFORGE_REFRESH_TOKEN_TTL', env.TSFORGE_REFRESH_TOKEN_TTL, 14 * 86400, 60, 10 * 365 * 86400),
-    refreshTokenGracePeriod: whole('TSFORGE_REFRESH_GRACE_PERIOD', env.TSFORGE_REFRESH_GRACE_PERIOD, 0, 0, 60),
-    tokenRateLimit: whole('TSFORGE_TOKEN_RATE_LIMIT', env.TSFORGE_TOKEN_RATE_LIMIT, 1200, 0, 10_000_000),
-    loginRateLimit: whole('TSFORGE_LOGIN_RATE_LIMIT', env.TSFORGE_LOGIN_RATE_LIMIT, 10, 0, 1_000_000),
-    purgeIntervalS: whole('TSFORGE_PURGE_INTERVAL_S', env.TSFORGE_PURGE_INTERVAL_S, 600, 0, 86400),
+    accessTokenFormat: oneOf('ACCESS_TOKEN_FORMAT', readEnv(env, 'ACCESS_TOKEN_FORMAT'), ['opaque', 'jwt'] as const, 'opaque'),
+    jwtAlg: oneOf('JWT_ALG', readEnv(env, 'JWT_ALG'), ['ES256', 'EdDSA'] as const, 'ES256'),
+    pkceRequired: flag('TSFORGE_PKCE_REQUIRED', readEnv(env, 'TSFORGE_PKCE_REQUIRED'), true),
+    passwordGrant: flag('TSFORGE_PASSWORD_GRANT', readEnv(env, 'TSFORGE_PASSWORD_GRANT'), false),
+    refreshTokenTtl: whole('TSFORGE_REFRESH_TOKEN_TTL', readEnv(env, 'TSFORGE_REFRESH_TOKEN_TTL'), 14 * 86400, 60, 10 * 365 * 86400),
+    refreshTokenGracePeriod: whole('TSFORGE_REFRESH_GRACE_PERIOD', readEnv(env, 'TSFORGE_REFRESH_GRACE_PERIOD'), 0, 0, 60),
+    tokenRateLimit: whole('TSFORGE_TOKEN_RATE_LIMIT', readEnv(env, 'TSFORGE_TOKEN_RATE_LIMIT'), 1200, 0, 10_000_000),
+    loginRateLimit: whole('TSFORGE_LOGIN_RATE_LIMIT', readEnv(env, 'TSFORGE_LOGIN_RATE_LIMIT'), 10, 0, 1_000_000),
+    purgeIntervalS: whole('TSFORGE_PURGE_INTERVAL_S', readEnv(env, 'TSFORGE_PURGE_INTERVAL_S'), 600, 0, 86400),
   };
 }
 

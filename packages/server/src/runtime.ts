@@ -5,8 +5,9 @@ import { Disk, LocalDriver, StorageError, StorageManager, UrlSigner, type Storag
 import { OAuth2Server, type OAuth2Metrics, type OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { ConfigError, type ServerConfig } from './config.js';
-import { ServerSecret } from './server-secret.js';
+import { SECRET_FILE, ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
+import { createPrivateFile, exposedDataFiles } from './private-files.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
@@ -42,7 +43,9 @@ export function openOAuth(
   options: { onError?: (err: unknown) => void; metrics?: OAuth2Metrics } = {},
 ): { secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server } {
   const secret = ServerSecret.loadOrCreate(config.dataDir);
-  const store = new SqliteStore({ path: join(config.dataDir, DATABASE_FILE) });
+  const path = join(config.dataDir, DATABASE_FILE);
+  createPrivateFile(path);
+  const store = new SqliteStore({ path });
   const oauth = new OAuth2Server({
     store,
     issuer: config.issuer,
@@ -96,6 +99,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const { secret, store, oauth } = opened;
+  // The database (its -wal and -shm too) and the key tokens, sessions and signed URLs derive from.
+  const exposed = exposedDataFiles(config.dataDir, [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRET_FILE]);
+  if (exposed.length > 0) {
+    logger.warn(
+      { paths: exposed },
+      `the data dir holds the token database and the server's secret key, but group or others can reach ${exposed.map((p) => `${p.path} (${p.mode})`).join(', ')}: chmod 700 the dir and 600 its files`,
+    );
+  }
   let storage: Awaited<ReturnType<typeof openDisk>>;
   try {
     storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);
@@ -105,6 +116,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const disk = storage.disk;
+  domainMetrics.startAtZero({ grants: oauth.grantTypes, disks: [disk.name] });
   if (disk.driver instanceof LocalDriver) {
     const storageLogger = logging.module('storage');
     // Temp files of uploads cut off by a crash: removed in the background, not before listening.

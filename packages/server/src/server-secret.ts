@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError } from './config.js';
 import { makeDirs } from './make-dirs.js';
 
-const FILE = 'secret.key';
+export const SECRET_FILE = 'secret.key';
 
 /**
  * The server's master secret, kept in the data dir and generated on first start. Each use gets
@@ -23,7 +23,7 @@ export class ServerSecret {
     } catch (err) {
       throw new ConfigError(`cannot create the data directory ${JSON.stringify(dataDir)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const path = join(dataDir, FILE);
+    const path = join(dataDir, SECRET_FILE);
     try {
       return new ServerSecret(parse(readFileSync(path, 'utf8'), path));
     } catch (err) {

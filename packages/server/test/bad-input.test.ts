@@ -15,17 +15,17 @@ describe('bad input never hurts the server', () => {
   });
 
   const cases: { name: string; init: () => [string, RequestInit]; status: number; error: string }[] = [
-    { name: 'an anonymous signed-URL request with malformed JSON (auth comes before parsing)', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"expires_in":' }], status: 401, error: 'invalid_token' },
-    { name: 'an anonymous upload with an unparseable Content-Type', init: () => ['/api/files/a', { method: 'PUT', headers: { 'content-type': '/' }, body: 'x' }], status: 401, error: 'invalid_token' },
+    { name: 'an anonymous signed-URL request with malformed JSON (auth comes before parsing)', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"expires_in":' }], status: 401, error: 'unauthorized' },
+    { name: 'an anonymous upload with an unparseable Content-Type', init: () => ['/api/files/a', { method: 'PUT', headers: { 'content-type': '/' }, body: 'x' }], status: 401, error: 'unauthorized' },
     { name: 'malformed JSON for a signed URL', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"expires_in":' }], status: 400, error: 'invalid_request' },
     { name: 'a wrong content type for a signed URL', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/xml' }, body: '<x/>' }], status: 415, error: 'unsupported_media_type' },
     { name: 'a JSON body over the limit', init: () => ['/api/files/a/signed-url', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) }], status: 413, error: 'payload_too_large' },
     { name: 'a malformed form body at the token endpoint', init: () => ['/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '%%%&&&===' }], status: 400, error: 'invalid_request' },
     { name: 'an unknown route', init: () => ['/nothing/here', {}], status: 404, error: 'not_found' },
-    { name: 'a method the route lacks', init: () => ['/health', { method: 'DELETE' }], status: 404, error: 'not_found' },
+    { name: 'RFC 9110 §15.5.6: a method the route lacks → 405', init: () => ['/health', { method: 'DELETE' }], status: 405, error: 'method_not_allowed' },
     { name: 'RFC 6749 §3.2: GET at the token endpoint', init: () => ['/oauth/token', { method: 'GET' }], status: 405, error: 'invalid_request' },
     { name: 'a Bearer header with two tokens', init: () => ['/api/files', { headers: { authorization: 'Bearer a b' } }], status: 400, error: 'invalid_request' },
-    { name: 'a Basic header where Bearer is needed', init: () => ['/api/files', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }], status: 401, error: 'invalid_token' },
+    { name: 'a Basic header where Bearer is needed', init: () => ['/api/files', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }], status: 401, error: 'unauthorized' },
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.status} ${c.error}`, async () => {

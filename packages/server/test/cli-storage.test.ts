@@ -2,7 +2,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeSwift, swiftForSuite } from './support/swift.js';
-import { removeDir, runCli, tempDataDir, withTsforge } from './support/tsforge.js';
+import { createClient, getToken, removeDir, runCli, tempDataDir, withTsforge } from './support/tsforge.js';
 
 function storageCliSuite(env: () => NodeJS.ProcessEnv) {
   it('put (file and stdin), ls, get, sign, rm', async () => {
@@ -68,6 +68,41 @@ describe('tsforge storage (local disk)', () => {
       expect((await fetch(up.url, { method: 'PUT', body: 'uploaded' })).status).toBe(201);
       expect((await runCli(['storage', 'get', 'y.txt'], { dataDir: server.dataDir, env })).stdout).toBe('uploaded');
     });
+  });
+});
+
+describe('tsforge storage ls --json', () => {
+  it('prints NDJSON, one line per file, each exactly an item of GET /api/files', async () => {
+    await withTsforge({}, async (server) => {
+      const run = (args: string[], stdin?: string) => runCli(['storage', ...args], { dataDir: server.dataDir, ...(stdin === undefined ? {} : { stdin }) });
+      await run(['put', 'ls/b.txt'], 'bee');
+      await run(['put', 'ls/a.json', '--content-type', 'application/json'], '{}');
+      await run(['put', 'other.txt'], 'not listed');
+      const ls = await run(['ls', 'ls/', '--json']);
+      expect(ls.code).toBe(0);
+      expect(ls.stdout.endsWith('\n')).toBe(true);
+      const lines = ls.stdout.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown);
+
+      const client = await createClient(server.dataDir);
+      const token = await getToken(server.url, client, 'files:read');
+      const listed = await fetch(`${server.url}/api/files?prefix=ls/`, { headers: { authorization: `Bearer ${token}` } });
+      const { files } = (await listed.json()) as { files: unknown[] };
+      expect(files).toHaveLength(2);
+      expect(lines).toEqual(files);
+      expect(Object.keys(lines[0] as object)).toEqual(['key', 'size', 'etag', 'content_type', 'last_modified']);
+    });
+  });
+
+  it('prints nothing for an empty listing, and the help documents the format', async () => {
+    const dataDir = tempDataDir();
+    try {
+      expect(await runCli(['storage', 'ls', 'none/', '--json'], { dataDir })).toMatchObject({ code: 0, stdout: '' });
+      const help = (await runCli(['storage', '--help'])).stdout;
+      expect(help).toContain('NDJSON');
+      expect(help).toContain('GET /api/files');
+    } finally {
+      removeDir(dataDir);
+    }
   });
 });
 

@@ -27,6 +27,7 @@ export async function authenticateBearer(
   }
   try {
     const token = readBearer(authorization);
+    if (token === NO_CREDENTIALS) return { ok: false, response: credentialsRequired(deps.realm()) };
     const info = await deps.validate(token);
     if (!info) throw new OAuth2Error('invalid_token', 'the access token is invalid or has expired');
     if (!info.hasScope(requiredScope)) {
@@ -40,22 +41,21 @@ export async function authenticateBearer(
   }
 }
 
-function readBearer(authorization: string | string[] | undefined): string {
+/** The request carried no bearer credentials at all (as opposed to bad ones). */
+const NO_CREDENTIALS = Symbol('no credentials');
+
+function readBearer(authorization: string | string[] | undefined): string | typeof NO_CREDENTIALS {
   let header = authorization;
   if (Array.isArray(header)) {
     // RFC 6750 §3.1 invalid_request: "uses more than one method for including an access token".
     if (header.length > 1) throw new OAuth2Error('invalid_request', 'more than one Authorization header');
     header = header[0];
   }
-  // Product rule (stricter than RFC 6750 §3.1, which omits the error code here): a request
-  // without a token gets invalid_token too.
-  if (header === undefined || header.trim() === '') {
-    throw new OAuth2Error('invalid_token', 'missing access token');
-  }
+  if (header === undefined || header.trim() === '') return NO_CREDENTIALS;
   const value = header.trim();
   // RFC 6750 §3.1: a request "attempted using an unsupported authentication method" lacks
   // authentication information, like one with no header: 401, not 400.
-  if (!/^bearer(\s|$)/i.test(value)) throw new OAuth2Error('invalid_token', 'missing bearer access token');
+  if (!/^bearer(\s|$)/i.test(value)) return NO_CREDENTIALS;
   const match = BEARER.exec(value);
   if (!match) throw new OAuth2Error('invalid_request', 'the Authorization header is not "Bearer <token>"');
   return match[1]!;
@@ -70,6 +70,17 @@ function errorResponse(realm: string, error: OAuth2Error): EndpointResponse {
     ? { 'www-authenticate': challenge('Bearer', params) }
     : {};
   return jsonResponse(status, errorBody(error), headers);
+}
+
+/**
+ * RFC 6750 §3.1: "If the request lacks any authentication information [...], the resource
+ * server SHOULD NOT include an error code or other error information": the challenge names the
+ * realm alone. The JSON body says what is needed without an RFC 6750 error code.
+ */
+function credentialsRequired(realm: string): EndpointResponse {
+  return jsonResponse(401, { error: 'unauthorized', error_description: 'a bearer access token is required' }, {
+    'www-authenticate': challenge('Bearer', { realm }),
+  });
 }
 
 function insufficientScope(realm: string, scope: string): EndpointResponse {

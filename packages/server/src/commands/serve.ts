@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { readEnv } from '../env-vars.js';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -33,7 +34,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   // The pid to send SIGUSR2 / SIGTERM to: this process, not an `npm start` wrapper around it.
   runtime.logger.info({ url, pid: process.pid, data_dir: config.dataDir, issuer: config.issuer }, 'listening');
-  if (env.TSFORGE_ISSUER === undefined && isWildcard(config.host)) {
+  if (readEnv(env, 'TSFORGE_ISSUER') === undefined && isWildcard(config.host)) {
     runtime.logger.warn(
       { issuer: config.issuer, host: config.host },
       `the issuer is ${config.issuer}, a listening address no client can reach: tokens, OAuth metadata and signed URLs will name it. Set TSFORGE_ISSUER to the server's public URL (e.g. https://files.example.com)`,

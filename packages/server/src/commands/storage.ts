@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { StorageError } from '@tsforge/storage';
 import { loadConfig } from '../config.js';
 import { openDisk } from '../runtime.js';
+import { describeFile } from '../file-json.js';
 import { ServerSecret } from '../server-secret.js';
 import { Progress } from './progress.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
@@ -17,7 +18,10 @@ the same S3_* / AWS_* settings). Large transfers show a progress bar on a termin
       --content-type TYPE             store with this type (default: guessed from KEY)
   tsforge storage get KEY [FILE]      download KEY to FILE (or stdout)
   tsforge storage ls [PREFIX] [--json]
-                                      list files (key, size, type, last modified)
+                                      list files (key, size, type, last modified); with
+                                      --json one JSON object per line (NDJSON), each shaped
+                                      like an item of GET /api/files: {"key","size","etag",
+                                      "content_type","last_modified"}; nothing when empty
   tsforge storage rm KEY [KEY ...]    delete files (missing ones are fine)
   tsforge storage sign KEY [--expires-in SECONDS] [--upload [--content-type TYPE]] [--json]
                                       print a signed download URL, or with --upload a signed
@@ -79,7 +83,7 @@ const ACTIONS: Record<string, Action> = {
     const body = Progress.wanted(total) ? source.pipe(new Progress(`put ${key}`, total)) : source;
     const contentType = values['content-type'] as string | undefined;
     const stat = await disk.put(key, body, contentType ? { contentType } : {});
-    out(values.json ? JSON.stringify(describe(stat)) : `stored ${stat.key} (${stat.size} bytes, ${stat.contentType})`);
+    out(values.json ? JSON.stringify(describeFile(stat)) : `stored ${stat.key} (${stat.size} bytes, ${stat.contentType})`);
   },
 
   async get({ disk, args }) {
@@ -105,7 +109,7 @@ const ACTIONS: Record<string, Action> = {
     for await (const stat of disk.list(prefix)) {
       count++;
       out(values.json
-        ? JSON.stringify(describe(stat))
+        ? JSON.stringify(describeFile(stat))
         : `${stat.lastModified.toISOString()}  ${String(stat.size).padStart(12)}  ${stat.contentType.padEnd(24)}  ${stat.key}`);
     }
     if (count === 0 && !values.json) out(prefix ? `no files under "${prefix}"` : 'no files');
@@ -138,7 +142,3 @@ const ACTIONS: Record<string, Action> = {
     }
   },
 };
-
-function describe(stat: { key: string; size: number; etag: string; contentType: string; lastModified: Date }) {
-  return { key: stat.key, size: stat.size, etag: stat.etag, content_type: stat.contentType, last_modified: stat.lastModified.toISOString() };
-}

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
 import { StorageError, type StorageErrorCode } from '@tsforge/storage';
+import type { AllowedMethods } from './method-not-allowed.js';
 
 /** The JSON error body every tsforge endpoint answers with. */
 export interface ErrorBody {
@@ -34,7 +35,7 @@ export const STORAGE_ERRORS: Readonly<Record<StorageErrorCode, string>> = {
  * A client's mistake gets its 4xx and a clear message; anything else is a 500 that says nothing
  * about the inside, while the whole error goes to the log.
  */
-export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
+export function installErrorHandling(app: FastifyInstance, logger: Logger, allowed?: AllowedMethods): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StorageError) {
       if (err.status < 500) return sendError(reply, err.status, STORAGE_ERRORS[err.code], err.message);
@@ -59,8 +60,17 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     return sendError(reply, 500, 'server_error', 'internal server error');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not_found', `no route for ${request.method} ${pathOnly(request.url)}`));
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOnly(request.url);
+    // RFC 9110 §15.5.6: a known path asked with a method it does not answer is a 405, and
+    // "The origin server MUST generate an Allow header field" listing the ones it does.
+    const methods = allowed?.of(path);
+    if (methods) {
+      reply.header('allow', methods.join(', '));
+      return sendError(reply, 405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${methods.join(', ')}`);
+    }
+    return sendError(reply, 404, 'not_found', `no route for ${request.method} ${path}`);
+  });
 }
 
 function clientWentAway(request: FastifyRequest, reply: FastifyReply): boolean {

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpMetrics, Metrics } from '@tsforge/metrics';
 import type { MetricsAuth } from '../config.js';
 import type { CompletionListener } from './request-context.js';
-import { metricsGuard } from './metrics-auth.js';
-import { sendError } from './errors.js';
+import { credentialGuard } from './credential-guard.js';
 
 /** The HTTP metrics of one finished request, labelled by route template (for `installRequestContext`). */
 export function observeRequest(http: HttpMetrics): CompletionListener {
@@ -21,17 +20,15 @@ export interface HttpMetricsOptions {
  */
 export function installHttpMetrics(app: FastifyInstance, metrics: Metrics, http: HttpMetrics, options: HttpMetricsOptions = {}): void {
   http.trackConnections(app.server);
-  const guard = options.auth ? metricsGuard(options.auth) : undefined;
+  const guard = options.auth ? credentialGuard(options.auth, { realm: 'metrics', description: 'valid scrape credentials are required' }) : undefined;
 
   app.get('/metrics', {
     // A scraper must never be throttled away: gaps in the series hide exactly the overload
     // that throttling answers. `rateLimit: false` is how @fastify/rate-limit exempts a route.
     config: { rateLimit: false },
   }, async (request, reply) => {
-    if (guard && !guard.allows(request.headers.authorization)) {
-      reply.header('www-authenticate', guard.challenge);
-      return sendError(reply, 401, 'unauthorized', 'valid scrape credentials are required');
-    }
+    const outcome = guard?.check(request) ?? 'allowed';
+    if (outcome !== 'allowed') return guard!.refuse(reply, outcome);
     const { contentType, body } = await metrics.scrape({ accept: request.headers.accept });
     return reply.header('content-type', contentType).header('cache-control', 'no-store').header('vary', 'Accept').send(body);
   });

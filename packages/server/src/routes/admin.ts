@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { LogConfigError, type Logger, type Logging } from '@tsforge/logging';
 import { sendError } from '../plugins/errors.js';
+import { credentialGuard } from '../plugins/credential-guard.js';
 
 export interface AdminOptions {
   logging: Logging;
@@ -11,36 +11,25 @@ export interface AdminOptions {
   token: string;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /**
  * Operator endpoints, registered only when `ADMIN_TOKEN` is set:
  * - `GET /admin/log-level` → `{"level":"info,storage=debug"}`
  * - `PUT /admin/log-level` with `{"level":"debug"}` or `{"level":"info,storage=trace"}` changes
  *   the level of every logger at once, existing module loggers included, until the next change
  *   or restart. Same syntax as `LOG_LEVEL`.
- * Both need `Authorization: Bearer <ADMIN_TOKEN>` (RFC 6750 §2.1); anything else is a 401 with
- * `WWW-Authenticate: Bearer` (§3). The token is compared as SHA-256 digests with
- * `timingSafeEqual`, so neither its content nor its length leaks through timing.
+ * Both need `Authorization: Bearer <ADMIN_TOKEN>` (RFC 6750 §2.1): without it a 401 with
+ * `WWW-Authenticate: Bearer realm="tsforge-admin"`, with a wrong one the same plus
+ * `error="invalid_token"` (§3.1), with two Authorization headers a 400. The token is compared
+ * as SHA-256 digests with `timingSafeEqual`, so neither its content nor its length leaks.
  */
 export function adminRoutes({ logging, logger, token }: AdminOptions) {
-  const expected = digest(token);
-
-  function authorized(request: FastifyRequest): boolean {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer +([\x21-\x7e]+) *$/i.exec(header) : null;
-    return match !== null && timingSafeEqual(digest(match[1] as string), expected);
-  }
-
-  function refuse(reply: FastifyReply): FastifyReply {
-    reply.header('www-authenticate', 'Bearer realm="tsforge-admin"');
-    return sendError(reply, 401, 'invalid_token', 'a valid admin bearer token is required');
-  }
+  const guard = credentialGuard({ scheme: 'bearer', token }, { realm: 'tsforge-admin', description: 'a valid admin bearer token is required' });
 
   return async function routes(app: FastifyInstance) {
     // Before the body is read: an anonymous caller gets its 401 without the server parsing anything.
     app.addHook('onRequest', async (request, reply) => {
-      if (!authorized(request)) return refuse(reply);
+      const outcome = guard.check(request);
+      if (outcome !== 'allowed') return guard.refuse(reply, outcome);
     });
 
     app.get('/admin/log-level', async (_request, reply) => {

@@ -12,17 +12,6 @@ export interface SendFileOptions {
   contentDisposition?: string;
 }
 
-/** A file as the JSON API shows it. */
-export function describeFile(stat: FileStat) {
-  return {
-    key: stat.key,
-    size: stat.size,
-    etag: stat.etag,
-    content_type: stat.contentType,
-    last_modified: stat.lastModified.toISOString(),
-  };
-}
-
 /** Streams a stored file with its metadata; answers HEAD and a matching If-None-Match without opening it. */
 export async function sendFile(request: FastifyRequest, reply: FastifyReply, disk: Disk, key: string, options: SendFileOptions = {}) {
   if (request.method === 'HEAD') {

@@ -6,7 +6,8 @@ import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
 import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
-import { describeFile as describe, sendFile } from './file-response.js';
+import { sendFile } from './file-response.js';
+import { describeFile as describe } from '../file-json.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
 

@@ -30,10 +30,12 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
 
     // Every method reaches the core, which answers anything but POST with 405 and the RFC error
     // shape (RFC 6749 §3.2: "The client MUST use the HTTP "POST" method").
+    // `allow`: what a 405 for any other method (OPTIONS) lists.
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-    app.route({ method: methods, url: paths.revocation, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
-    app.route({ method: methods, url: paths.introspection, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
-    app.route({ method: methods, url: paths.token, handler: async (request, reply) => {
+    const config = { allow: ['POST'] };
+    app.route({ method: methods, url: paths.revocation, config, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.introspection, config, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
+    app.route({ method: methods, url: paths.token, config, handler: async (request, reply) => {
       const req = endpointRequest(request);
       if (limiter) {
         const verdict = await limiter.consume(tokenRateKey(req, request.ip));

@@ -4,7 +4,8 @@ import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
 import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
-import { describeFile, sendFile } from './file-response.js';
+import { sendFile } from './file-response.js';
+import { describeFile } from '../file-json.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
