@@ -65,6 +65,17 @@ describe('bearer challenges on every protected endpoint (RFC 6750 §3.1)', () =>
     }
   });
 
+  it('§3.1 a malformed Bearer header (no token, two tokens) → 400 invalid_request on every endpoint alike', async () => {
+    for (const { name, url } of endpoints()) {
+      for (const header of ['Bearer', 'Bearer a b']) {
+        const answer = await send(url, 'GET', header);
+        expect(answer.status, `${name} ${header}`).toBe(400);
+        expect(answer.challenge, name).toMatch(/error="invalid_request"/);
+        expect(answer.body.error, name).toBe('invalid_request');
+      }
+    }
+  });
+
   it('§3.1 two Authorization headers → 400 invalid_request, even when both carry the right token', async () => {
     for (const { name, url, token } of endpoints()) {
       const answer = await send(url, 'GET', [`Bearer ${token}`, `Bearer ${token}`]);

@@ -8,8 +8,11 @@ export type StaticCredentials =
   | { scheme: 'bearer'; token: string }
   | { scheme: 'basic'; user: string; password: string };
 
-/** `missing`: no credentials of the scheme at all; `invalid`: the wrong ones; `repeated`: two headers. */
-export type CredentialCheck = 'allowed' | 'missing' | 'invalid' | 'repeated';
+/**
+ * `missing`: no credentials of the scheme at all; `invalid`: the wrong ones; `malformed`: a Bearer
+ * header without exactly one token; `repeated`: two headers.
+ */
+export type CredentialCheck = 'allowed' | 'missing' | 'invalid' | 'malformed' | 'repeated';
 
 export interface CredentialGuard {
   check(request: FastifyRequest): CredentialCheck;
@@ -46,13 +49,17 @@ export function credentialGuard(credentials: StaticCredentials, { realm, descrip
       // authentication information, like one with no header at all.
       if (header === undefined || !scheme.test(header.trim())) return 'missing';
       const match = pattern.exec(header);
-      return match !== null && timingSafeEqual(digest(secretOf(match[1]!)), expected) ? 'allowed' : 'invalid';
+      if (match === null) return bearer ? 'malformed' : 'invalid';
+      return timingSafeEqual(digest(secretOf(match[1]!)), expected) ? 'allowed' : 'invalid';
     },
 
     refuse(reply, outcome) {
-      if (outcome === 'repeated') {
+      // RFC 6750 §3.1 invalid_request: a repeated or otherwise malformed request.
+      if (outcome === 'repeated' || outcome === 'malformed') {
         if (bearer) reply.header('www-authenticate', `${challenge}, error="invalid_request"`);
-        return sendError(reply, 400, 'invalid_request', 'the Authorization header is sent more than once');
+        return sendError(reply, 400, 'invalid_request', outcome === 'repeated'
+          ? 'the Authorization header is sent more than once'
+          : 'the Authorization header must be "Bearer" and one token');
       }
       // RFC 6750 §3.1: "If the request lacks any authentication information [...], the resource
       // server SHOULD NOT include an error code or other error information." A wrong token is
