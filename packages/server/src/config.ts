@@ -29,7 +29,7 @@ export interface ServerConfig {
    */
   idleTimeoutMs: number;
   scopes: string[];
-  /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (at least 32 characters). */
+  /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (32 to 512 printable characters). */
   adminToken?: string;
   storage: StorageSettings;
   /** Credentials a scraper must present on `/metrics`; undefined leaves it open (bind to a private interface then). */

@@ -38,7 +38,7 @@ export const SERVER_ENV = {
   TSFORGE_PURGE_INTERVAL_S: 'delete expired codes and tokens this often, 0 = never (default 600)',
   METRICS_AUTH_TOKEN: 'bearer token /metrics requires (16+ chars; default: open)',
   METRICS_BASIC_AUTH: 'user:password /metrics requires instead (password 12+ chars)',
-  ADMIN_TOKEN: 'enables GET and PUT /admin/log-level for this bearer token\n(32+ chars)',
+  ADMIN_TOKEN: 'enables GET and PUT /admin/log-level for this bearer token\n(32-512 printable characters, no spaces)',
   LOG_LEVEL: 'trace|debug|info|warn|error|fatal|silent (default info), with\nper-module levels: info,storage=debug',
   LOG_FORMAT: 'json|pretty|compact (default: pretty on a terminal, else json)',
   LOG_FILE: 'also write to this file',

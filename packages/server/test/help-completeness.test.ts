@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOG_ENV_NAMES } from '@tsforge/logging';
+import { loadConfig } from '../src/config.js';
 import { SERVER_ENV } from '../src/env-vars.js';
 import { runCli } from './support/tsforge.js';
 
@@ -72,6 +73,20 @@ describe('tsforge help serve lists everything an operator can set or call', () =
     const routes = [...admin.matchAll(/\bapp\.(get|put|post|delete|patch)\('([^']+)'/g)].map((m) => `${m[1]!.toUpperCase()} ${m[2]}`);
     expect(routes).toEqual(['GET /admin/log-level', 'PUT /admin/log-level']);
     for (const route of [...routes, 'GET /metrics', 'GET /health']) expect(help, route).toContain(`  ${route} `);
+  });
+
+  it('the ADMIN_TOKEN line names both admin methods and the lengths the config accepts', () => {
+    const line = help.slice(help.indexOf('  ADMIN_TOKEN '), help.indexOf('\n  LOG_LEVEL '));
+    expect(line).toContain('GET and PUT /admin/log-level');
+    expect(line).toContain('32-512 printable characters');
+    const accepts = (length: number) => {
+      try {
+        return loadConfig({ ADMIN_TOKEN: 'a'.repeat(length) }).adminToken !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    expect([31, 32, 512, 513].map(accepts)).toEqual([false, true, true, false]);
   });
 
   it('the main help points at it', async () => {
