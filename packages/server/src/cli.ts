@@ -11,6 +11,7 @@ import { LogConfigError } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
 import { ConfigError } from './config.js';
 import { printWarningShort, routeWarnings } from './process-warnings.js';
+import { quoteArg } from './commands/quote-arg.js';
 
 const MAIN_USAGE = `Usage: tsforge <command> [options]
 
@@ -66,19 +67,19 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'help': {
       const topic = args[0];
-      if (topic && !USAGES[topic]) throw new UsageError(`unknown command "${topic}"`, MAIN_USAGE);
+      if (topic && !USAGES[topic]) throw new UsageError(`unknown command ${quoteArg(topic)}`, MAIN_USAGE);
       out(topic ? USAGES[topic]! : MAIN_USAGE);
       return;
     }
     case 'serve': {
       const { values, positionals } = parseCommandArgs(args, {
         host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' },
-      }, SERVE_USAGE);
+      }, { command: 'serve' });
       if (values.help) {
         out(SERVE_USAGE);
         return;
       }
-      if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, SERVE_USAGE);
+      if (positionals.length) throw new UsageError(`unexpected argument ${quoteArg(positionals[0]!)}`, SERVE_USAGE);
       await serveCommand({
         host: values.host as string | undefined,
         port: values.port as string | undefined,
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
       await keysCommand(args, out);
       return;
     default:
-      throw new UsageError(`unknown command "${command}"`, MAIN_USAGE);
+      throw new UsageError(`unknown command ${quoteArg(command)}`, MAIN_USAGE);
   }
 }
 
@@ -110,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
 const warnings = routeWarnings(printWarningShort);
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
-    process.stderr.write(`tsforge: ${err.message}\n\n${err.usage}\n`);
+    process.stderr.write(err.usage === undefined ? `tsforge: ${err.message}\n` : `tsforge: ${err.message}\n\n${err.usage}\n`);
     process.exitCode = 2;
   } else if (err instanceof OAuth2Error && err.expose) {
     // registerClient refuses bad input (an unknown grant, a scope the server lacks) with a public reason.

@@ -41,7 +41,7 @@ function storageCliSuite(env: () => NodeJS.ProcessEnv) {
       const missing = await run(['get', 'nope.txt']);
       expect(missing.code).toBe(1);
       // The AWS SDK may warn about the Node version first; the last line is ours.
-      expect(missing.stderr.endsWith('tsforge: file not found\n')).toBe(true);
+      expect(missing.stderr.endsWith('tsforge: file not found: "nope.txt"\n')).toBe(true);
       const traversal = await run(['put', '../etc/x', join(dataDir, 'missing')]);
       expect(traversal.code).not.toBe(0);
       expect(traversal.stderr).not.toMatch(/\n\s+at /);

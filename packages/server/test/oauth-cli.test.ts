@@ -15,7 +15,7 @@ describe('tsforge user, client --public/--redirect-uri, token revoke, keys (the 
     expect((JSON.parse(list.stdout) as { username: string }[]).map((u) => u.username)).toEqual(['grace']);
     expect(list.stdout).not.toContain('scrypt');
     expect(await runCli(['user', 'delete', user_id], { dataDir })).toMatchObject({ code: 0, stdout: `deleted ${user_id}\n` });
-    expect(await runCli(['user', 'delete', user_id], { dataDir })).toMatchObject({ code: 1, stderr: `tsforge: no user with id ${user_id}\n` });
+    expect(await runCli(['user', 'delete', user_id], { dataDir })).toMatchObject({ code: 1, stderr: `tsforge: no user with id "${user_id}"\n` });
   });
 
   it('user create refuses a short password and a duplicate username with a clear message (exit 2)', async () => {

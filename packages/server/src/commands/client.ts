@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE, openOAuth } from '../runtime.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+import { quoteArg } from './quote-arg.js';
 
 export const CLIENT_USAGE = `Usage: tsforge client <create|list|delete> [options]
 
@@ -24,7 +25,9 @@ Manage OAuth 2.0 clients in the data dir (the same one \`tsforge serve\` uses).
                          (client_secret is null for a public client)
 
   tsforge client list [--json]
-      Lists clients (never their secrets).
+      Lists clients (never their secrets); with --json one JSON array of
+      {"client_id","name","grant_types","scopes","redirect_uris","public","created_at"}
+      (read whole; \`storage ls --json\` streams NDJSON instead).
 
   tsforge client delete CLIENT_ID
       Deletes a client and every token issued to it.
@@ -44,7 +47,7 @@ const OPTIONS = {
 } as const;
 
 export async function clientCommand(args: string[], out: (text: string) => void): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS, CLIENT_USAGE);
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, { command: 'client', subcommands: Object.keys(ACTIONS) });
   const [action, ...rest] = positionals;
   if (values.help || action === undefined) {
     out(CLIENT_USAGE);
@@ -53,7 +56,7 @@ export async function clientCommand(args: string[], out: (text: string) => void)
   }
   const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
   const run = ACTIONS[action];
-  if (!run) throw new UsageError(`unknown subcommand "${action}"`, CLIENT_USAGE);
+  if (!run) throw new UsageError(`unknown subcommand ${quoteArg(action)}`, CLIENT_USAGE);
   // Only create makes a data dir; a mistyped --data-dir must not look like an empty one.
   if (action !== 'create' && !existsSync(join(config.dataDir, DATABASE_FILE))) {
     throw new NotFound(`no tsforge data in ${config.dataDir} (check --data-dir or TSFORGE_DATA_DIR)`);
@@ -70,7 +73,7 @@ type Action = (a: { values: Record<string, unknown>; rest: string[]; oauth: Retu
 
 const ACTIONS: Record<string, Action> = {
   async create({ values, rest, oauth, out }) {
-    if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, CLIENT_USAGE);
+    if (rest.length) throw new UsageError(`unexpected argument ${quoteArg(rest[0]!)}`, CLIENT_USAGE);
     const name = values.name as string | undefined;
     const grants = values.grant as string[] | undefined;
     const scope = values.scope as string | undefined;
@@ -98,7 +101,7 @@ const ACTIONS: Record<string, Action> = {
   },
 
   async list({ values, rest, oauth, out }) {
-    if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, CLIENT_USAGE);
+    if (rest.length) throw new UsageError(`unexpected argument ${quoteArg(rest[0]!)}`, CLIENT_USAGE);
     const clients = await oauth.listClients();
     const rows = clients.map((c) => ({
       client_id: c.id, name: c.name, grant_types: c.grantTypes, scopes: c.scopes, redirect_uris: c.redirectUris,
@@ -118,8 +121,8 @@ const ACTIONS: Record<string, Action> = {
   async delete({ rest, oauth, out }) {
     const [id, extra] = rest;
     if (!id) throw new UsageError('missing CLIENT_ID', CLIENT_USAGE);
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`, CLIENT_USAGE);
-    if (!(await oauth.deleteClient(id))) throw new NotFound(`no client with id ${id}`);
+    if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, CLIENT_USAGE);
+    if (!(await oauth.deleteClient(id))) throw new NotFound(`no client with id ${quoteArg(id)}`);
     out(`deleted ${id}`);
   },
 };

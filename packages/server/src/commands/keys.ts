@@ -1,5 +1,6 @@
 import { withOAuth } from './open-data.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+import { quoteArg } from './quote-arg.js';
 
 export const KEYS_USAGE = `Usage: tsforge keys <rotate|list> [options]
 
@@ -10,17 +11,19 @@ Signing keys of JWT access tokens (ACCESS_TOKEN_FORMAT=jwt), published at /oauth
       published until the tokens it signed have expired. Running servers pick it up.
 
   tsforge keys list [--json]
-      Lists keys: kid, algorithm, created, retired, published until.
+      Lists keys: kid, algorithm, created, retired, published until; with --json one
+      JSON array of {"kid","alg","created_at","retired_at","publish_until"}
+      (read whole; \`storage ls --json\` streams NDJSON instead).
 
 Options for all:
 ${DATA_DIR_HELP}
   -h, --help         show this help`;
 
 export async function keysCommand(args: string[], out: (text: string) => void): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, KEYS_USAGE);
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, { command: 'keys', subcommands: ['rotate', 'list'] });
   const [action, extra] = positionals;
   if (values.help) return out(KEYS_USAGE);
-  if (extra) throw new UsageError(`unexpected argument "${extra}"`, KEYS_USAGE);
+  if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, KEYS_USAGE);
   const dataDir = values['data-dir'] as string | undefined;
   const row = (k: { kid: string; alg: string; createdAt: Date; retiredAt: Date | null; publishUntil: Date | null }) => ({
     kid: k.kid, alg: k.alg, created_at: k.createdAt.toISOString(), retired_at: k.retiredAt?.toISOString() ?? null,
@@ -35,5 +38,5 @@ export async function keysCommand(args: string[], out: (text: string) => void): 
     if (values.json) return out(JSON.stringify(keys));
     return out(keys.length ? keys.map((k) => `${k.kid}  ${k.alg}  created=${k.created_at}${k.retired_at ? `  retired=${k.retired_at}  published_until=${k.publish_until}` : '  signing'}`).join('\n') : 'no signing keys');
   }
-  throw new UsageError(action === undefined ? 'missing subcommand: rotate or list' : `unknown subcommand "${action}"`, KEYS_USAGE);
+  throw new UsageError(action === undefined ? 'missing subcommand: rotate or list' : `unknown subcommand ${quoteArg(action)}`, KEYS_USAGE);
 }

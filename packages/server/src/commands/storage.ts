@@ -8,6 +8,8 @@ import { describeFile } from '../file-json.js';
 import { ServerSecret } from '../server-secret.js';
 import { Progress } from './progress.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+import { requireKnownPort } from './known-port.js';
+import { quoteArg } from './quote-arg.js';
 
 export const STORAGE_USAGE = `Usage: tsforge storage <put|get|ls|rm|sign> [options]
 
@@ -21,7 +23,9 @@ the same S3_* / AWS_* settings). Large transfers show a progress bar on a termin
                                       list files (key, size, type, last modified); with
                                       --json one JSON object per line (NDJSON), each shaped
                                       like an item of GET /api/files: {"key","size","etag",
-                                      "content_type","last_modified"}; nothing when empty
+                                      "content_type","last_modified"}; nothing when empty.
+                                      Not an array, unlike \`client list --json\`: a listing
+                                      has no bound, so each line is printed as it is read
   tsforge storage rm KEY [KEY ...]    delete files (missing ones are fine)
   tsforge storage sign KEY [--expires-in SECONDS] [--upload [--content-type TYPE]] [--json]
                                       print a signed download URL, or with --upload a signed
@@ -51,13 +55,15 @@ type Disk = Awaited<ReturnType<typeof openDisk>>['disk'];
 type Action = (a: { disk: Disk; args: string[]; values: Record<string, unknown>; out: Out }) => Promise<void>;
 
 export async function storageCommand(argv: string[], out: Out): Promise<void> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, STORAGE_USAGE);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, { command: 'storage', subcommands: Object.keys(ACTIONS) });
   const [action, ...args] = positionals;
   if (values.help) return out(STORAGE_USAGE);
   if (action === undefined) throw new UsageError('missing subcommand: put, get, ls, rm or sign', STORAGE_USAGE);
   const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-  if (!run) throw new UsageError(`unknown subcommand "${action}"`, STORAGE_USAGE);
+  if (!run) throw new UsageError(`unknown subcommand ${quoteArg(action)}`, STORAGE_USAGE);
   const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
+  // On local disk a signed URL names this server; on S3 it names the store.
+  if (action === 'sign' && config.storage.driver === 'local') requireKnownPort(config.issuer);
   const storage = await openDisk(config, ServerSecret.loadOrCreate(config.dataDir));
   try {
     await run({ disk: storage.disk, args, values, out });
@@ -70,11 +76,19 @@ export async function storageCommand(argv: string[], out: Out): Promise<void> {
   }
 }
 
+/** The disk's refusal of one key, as a message naming it: `file not found: "docs/a.txt"`. */
+function namingKey(key: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof StorageError && err.expose) throw new StorageCommandError(`${err.message}: ${quoteArg(key)}`);
+    throw err;
+  };
+}
+
 const ACTIONS: Record<string, Action> = {
   async put({ disk, args, values, out }) {
     const [key, file, extra] = args;
     if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, STORAGE_USAGE);
     const fromStdin = file === undefined || file === '-';
     const total = fromStdin ? undefined : await statFile(file).then((s) => s.size, () => {
       throw new StorageCommandError(`cannot read ${file}`);
@@ -82,15 +96,15 @@ const ACTIONS: Record<string, Action> = {
     const source: NodeJS.ReadableStream = fromStdin ? process.stdin : createReadStream(file);
     const body = Progress.wanted(total) ? source.pipe(new Progress(`put ${key}`, total)) : source;
     const contentType = values['content-type'] as string | undefined;
-    const stat = await disk.put(key, body, contentType ? { contentType } : {});
+    const stat = await disk.put(key, body, contentType ? { contentType } : {}).catch(namingKey(key));
     out(values.json ? JSON.stringify(describeFile(stat)) : `stored ${stat.key} (${stat.size} bytes, ${stat.contentType})`);
   },
 
   async get({ disk, args }) {
     const [key, file, extra] = args;
     if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
-    const { stat, stream } = await disk.getStream(key);
+    if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, STORAGE_USAGE);
+    const { stat, stream } = await disk.getStream(key).catch(namingKey(key));
     const toStdout = file === undefined || file === '-';
     const source = Progress.wanted(stat.size) && !(toStdout && process.stdout.isTTY) ? stream.pipe(new Progress(`get ${key}`, stat.size)) : stream;
     try {
@@ -104,7 +118,7 @@ const ACTIONS: Record<string, Action> = {
 
   async ls({ disk, args, values, out }) {
     const [prefix = '', extra] = args;
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, STORAGE_USAGE);
     let count = 0;
     for await (const stat of disk.list(prefix)) {
       count++;
@@ -118,7 +132,7 @@ const ACTIONS: Record<string, Action> = {
   async rm({ disk, args, out }) {
     if (args.length === 0) throw new UsageError('missing KEY', STORAGE_USAGE);
     for (const key of args) {
-      await disk.delete(key);
+      await disk.delete(key).catch(namingKey(key));
       out(`deleted ${key}`);
     }
   },
@@ -126,15 +140,15 @@ const ACTIONS: Record<string, Action> = {
   async sign({ disk, args, values, out }) {
     const [key, extra] = args;
     if (!key) throw new UsageError('missing KEY', STORAGE_USAGE);
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`, STORAGE_USAGE);
+    if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, STORAGE_USAGE);
     const raw = (values['expires-in'] as string | undefined) ?? '3600';
     if (!/^\d+$/.test(raw)) throw new UsageError('--expires-in must be a whole number of seconds', STORAGE_USAGE);
     const expiresIn = Number(raw);
     const contentType = values['content-type'] as string | undefined;
     if (contentType && !values.upload) throw new UsageError('--content-type goes with --upload', STORAGE_USAGE);
-    const signed = values.upload
-      ? await disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) })
-      : await disk.signedUrl(key, { expiresIn });
+    const signed = await (values.upload
+      ? disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) })
+      : disk.signedUrl(key, { expiresIn })).catch(namingKey(key));
     if (values.json) {
       out(JSON.stringify({ url: signed.url, method: signed.method, headers: signed.headers, expires_at: signed.expiresAt.toISOString() }));
     } else {

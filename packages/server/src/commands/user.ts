@@ -2,6 +2,7 @@ import { withOAuth } from './open-data.js';
 import { NotFound } from './client.js';
 import { readNewPassword } from './password-input.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
+import { quoteArg } from './quote-arg.js';
 
 export const USER_USAGE = `Usage: tsforge user <create|list|delete> [options]
 
@@ -13,7 +14,9 @@ Manage the people who sign in on the login page.
       asked twice without echo. 8 to 1024 characters; stored as a scrypt hash.
 
   tsforge user list [--json]
-      Lists users (never their password hashes).
+      Lists users (never their password hashes); with --json one JSON array of
+      {"user_id","username","created_at"} (read whole; \`storage ls --json\` streams NDJSON
+      instead).
 
   tsforge user delete USER_ID
       Deletes a user with every token, code and remembered consent of theirs.
@@ -29,7 +32,7 @@ const OPTIONS = {
 } as const;
 
 export async function userCommand(args: string[], out: (text: string) => void): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS, USER_USAGE);
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, { command: 'user', subcommands: ['create', 'list', 'delete'] });
   const [action, ...rest] = positionals;
   if (values.help || action === undefined) {
     out(USER_USAGE);
@@ -40,7 +43,7 @@ export async function userCommand(args: string[], out: (text: string) => void): 
   const json = values.json === true;
   switch (action) {
     case 'create': {
-      if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, USER_USAGE);
+      if (rest.length) throw new UsageError(`unexpected argument ${quoteArg(rest[0]!)}`, USER_USAGE);
       const username = values.username as string | undefined;
       if (!username) throw new UsageError('--username is required', USER_USAGE);
       const password = await readNewPassword(USER_USAGE);
@@ -49,7 +52,7 @@ export async function userCommand(args: string[], out: (text: string) => void): 
       return;
     }
     case 'list': {
-      if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, USER_USAGE);
+      if (rest.length) throw new UsageError(`unexpected argument ${quoteArg(rest[0]!)}`, USER_USAGE);
       const users = await withOAuth(dataDir, { create: false }, (oauth) => oauth.listUsers());
       const rows = users.map((u) => ({ user_id: u.id, username: u.username, created_at: u.createdAt.toISOString() }));
       if (json) out(JSON.stringify(rows));
@@ -59,13 +62,13 @@ export async function userCommand(args: string[], out: (text: string) => void): 
     case 'delete': {
       const [id, extra] = rest;
       if (!id) throw new UsageError('missing USER_ID', USER_USAGE);
-      if (extra) throw new UsageError(`unexpected argument "${extra}"`, USER_USAGE);
+      if (extra) throw new UsageError(`unexpected argument ${quoteArg(extra)}`, USER_USAGE);
       const deleted = await withOAuth(dataDir, { create: false }, (oauth) => oauth.deleteUser(id));
-      if (!deleted) throw new NotFound(`no user with id ${id}`);
+      if (!deleted) throw new NotFound(`no user with id ${quoteArg(id)}`);
       out(`deleted ${id}`);
       return;
     }
     default:
-      throw new UsageError(`unknown subcommand "${action}"`, USER_USAGE);
+      throw new UsageError(`unknown subcommand ${quoteArg(action)}`, USER_USAGE);
   }
 }
