@@ -18,6 +18,31 @@ describe('module loggers: LOG_LEVEL=info,storage=debug', () => {
     expect(line).toMatchObject({ level: 'debug', key: 'debug/one.txt', bytes: 13, op: 'PUT', status: expect.any(Number), duration_ms: expect.any(Number) });
   });
 
+  it('requests refused before the disk (bad token, bad signature, bad query) get no storage line; the same requests allowed do', async () => {
+    const client = await createClient(server.dataDir);
+    const token = await getToken(server.url, client);
+    const send = (id: string, path: string, init: RequestInit = {}) =>
+      fetch(`${server.url}${path}`, { ...init, headers: { 'x-request-id': id, ...(init.headers as Record<string, string> | undefined) } });
+    const bearer = { authorization: `Bearer ${token}` };
+    const refused = [
+      await send('refused-list', '/api/files', { headers: { authorization: 'Bearer not-a-token' } }),
+      await send('refused-put', '/api/files/x.txt', { method: 'PUT', body: 'x' }),
+      await send('refused-limit', '/api/files?limit=0', { headers: bearer }),
+      await send('refused-signature', '/files/x.txt?expires=9999999999&signature=AAAA'),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 400, 403]);
+    const allowed = await send('allowed-list', '/api/files', { headers: bearer });
+    const missing = await send('allowed-missing', '/api/files/not/there.txt', { headers: bearer });
+    expect([allowed.status, missing.status]).toEqual([200, 404]);
+    await until(() => server.logs().some((l) => l.request_id === 'allowed-missing' && l.module === 'storage'));
+    await until(() => server.logs().some((l) => l.request_id === 'refused-signature' && l.module === 'http'));
+    const storageLines = server.logs().filter((l) => l.module === 'storage' && l.level === 'debug' && String(l.request_id).match(/^(refused|allowed)-/));
+    expect(storageLines.map((l) => [l.request_id, l.msg, l.op, l.route, l.status])).toEqual([
+      ['allowed-list', 'storage access', 'GET', '/api/files', 200],
+      ['allowed-missing', 'storage access', 'GET', '/api/files/*', 404],
+    ]);
+  });
+
   it('access lines come from module http, and other modules stay at info', async () => {
     await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'mod-http' } });
     await until(() => server.logs().some((l) => l.request_id === 'mod-http'));

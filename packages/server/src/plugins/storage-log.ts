@@ -1,8 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
 
-/** Routes whose exchanges move files: the upload/download API and the signed-URL routes. */
-const STORAGE_ROUTE = /^\/(api\/)?files(\/|$)/;
+/**
+ * Marks a request as one whose route handler is about to call the disk. Only such requests get a
+ * storage debug line: one refused before (a bad token, a bad signature, a bad query) never
+ * touched storage, and a line saying it did would send an operator looking in the wrong place.
+ */
+export function reachedStorage(request: FastifyRequest): void {
+  request.storageReached = true;
+}
 
 /**
  * One debug line per finished file exchange on the `storage` module logger: operation, key,
@@ -11,15 +17,15 @@ const STORAGE_ROUTE = /^\/(api\/)?files(\/|$)/;
  * is never written.
  */
 export function installStorageDebugLog(app: FastifyInstance, logger: Logger): void {
+  app.decorateRequest('storageReached', false);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url;
-    if (route !== undefined && logger.isLevelEnabled('debug') && STORAGE_ROUTE.test(route)) {
+    if (request.storageReached && logger.isLevelEnabled('debug')) {
       const key = (request.params as Record<string, string | undefined> | undefined)?.['*'];
       const upload = request.method === 'PUT' || request.method === 'POST';
       const length = upload ? request.headers['content-length'] : reply.getHeader('content-length');
       logger.debug({
         op: request.method,
-        route,
+        route: request.routeOptions.url ?? null,
         key: key ?? null,
         bytes: length === undefined ? null : Number(length),
         status: reply.statusCode,
@@ -28,4 +34,11 @@ export function installStorageDebugLog(app: FastifyInstance, logger: Logger): vo
     }
     done();
   });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `reachedStorage` just before a route handler calls the disk. */
+    storageReached: boolean;
+  }
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import { sendError } from '../plugins/errors.js';
 import { decideRange } from './byte-range.js';
+import { reachedStorage } from '../plugins/storage-log.js';
 
 export interface SendFileOptions {
   /** Ask browsers to download rather than render (for URLs anyone may open). */
@@ -14,6 +15,7 @@ export interface SendFileOptions {
 
 /** Streams a stored file with its metadata; answers HEAD and a matching If-None-Match without opening it. */
 export async function sendFile(request: FastifyRequest, reply: FastifyReply, disk: Disk, key: string, options: SendFileOptions = {}) {
+  reachedStorage(request);
   if (request.method === 'HEAD') {
     const stat = await disk.stat(key);
     setFileHeaders(reply, stat, options);

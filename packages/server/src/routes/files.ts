@@ -10,6 +10,7 @@ import { sendFile } from './file-response.js';
 import { describeFile as describe } from '../file-json.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
+import { reachedStorage } from '../plugins/storage-log.js';
 
 export interface FilesRoutesOptions {
   disk: Disk;
@@ -57,6 +58,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
         const body = (request.body as Readable | undefined) ?? '';
         const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
         let stat: FileStat;
+        reachedStorage(request);
         try {
           stat = await disk.put(key, body, {
             contentType: request.headers['content-type'] ?? 'application/octet-stream',
@@ -89,6 +91,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
 
     app.delete('/api/files/*', { onRequest: canWrite }, async (request, reply) => {
       const key = keyOf(request);
+      reachedStorage(request);
       await disk.delete(key);
       logger.info({ key, client_id: request.token?.clientId }, 'file deleted');
       return reply.code(204).send();
@@ -104,6 +107,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
         return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
       }
       // Keys come in UTF-8 byte order (S3's order); the cursor is the last key of the page before.
+      reachedStorage(request);
       const page = await disk.listPage(prefix, { limit, ...(cursor === undefined ? {} : { cursor }) });
       return reply.header('cache-control', 'no-store').send({ files: page.files.map(describe), next_cursor: page.cursor });
     });
@@ -123,6 +127,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
       if (contentType === null) {
         return sendError(reply, 400, 'invalid_request', 'content_type must be a media type like "image/png"');
       }
+      reachedStorage(request);
       if (!upload) {
         const { url, expiresAt } = await disk.signedUrl(key, { expiresIn });
         return reply.header('cache-control', 'no-store').send({ url, expires_at: expiresAt.toISOString() });

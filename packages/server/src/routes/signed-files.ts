@@ -6,6 +6,7 @@ import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
 import { sendFile } from './file-response.js';
 import { describeFile } from '../file-json.js';
+import { reachedStorage } from '../plugins/storage-log.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
@@ -63,6 +64,7 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     }
     const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
+    reachedStorage(request);
     try {
       stat = await disk.put(key, (request.body as Readable | undefined) ?? '', {
         contentType: sent ?? 'application/octet-stream',
