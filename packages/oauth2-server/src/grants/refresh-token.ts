@@ -19,7 +19,7 @@ export const refreshTokenGrant: GrantHandler = {
     const record = await consume(ctx, token);
     if (ctx.now.getTime() >= record.expiresAt.getTime()) throw invalidGrant('the refresh token has expired');
     const scopes = narrow(ctx.params.get('scope'), record.scopes);
-    return ctx.tokens.issue({
+    const body = await ctx.tokens.issue({
       clientId: record.clientId,
       userId: record.userId,
       scopes,
@@ -28,8 +28,22 @@ export const refreshTokenGrant: GrantHandler = {
       // included by the client in the request" — narrowing applies to the access token only.
       refreshScopes: record.scopes,
     });
+    await assertFamilyAlive(ctx, record);
+    return body;
   },
 };
+
+/**
+ * RFC 9700 §4.14.2 / RFC 7009 §2.1: a reuse or a revocation that ran between our consume and our
+ * save deleted the family before our tokens existed. Revocation deletes the family's refresh
+ * tokens first (the presented one included, rotated or not) and sweeps again after; we save
+ * first and look second, so one of the two always sees the other's tokens.
+ */
+async function assertFamilyAlive(ctx: GrantContext, record: RefreshTokenRecord): Promise<void> {
+  if (await ctx.store.refreshTokens.find(record.hash)) return;
+  await ctx.tokens.revokeGrant(record.grantId);
+  throw invalidGrant('the refresh token has been revoked');
+}
 
 async function consume(ctx: GrantContext, token: string): Promise<RefreshTokenRecord> {
   const hash = ctx.tokens.refreshHash(token);
