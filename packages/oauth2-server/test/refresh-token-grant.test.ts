@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { body, expectError, flowServer, svcTokens, tokenRequest, USER } from './flow-helpers.js';
+import { body, expectError, flowServer, getCode, REDIRECT, svcTokens, tokenRequest, USER, VERIFIER } from './flow-helpers.js';
 
 const refreshWith = (refresh_token: string, over: Record<string, string> = {}) => ({ grant_type: 'refresh_token', refresh_token, ...over });
 
@@ -38,6 +38,18 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14)', () => {
     const code = await (await import('./flow-helpers.js')).getCode(server, { scope: 'read' });
     const first = body(await server.token(tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.test/cb', code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' }, svcAuth)));
     expectError(await server.token(tokenRequest(refreshWith(first.refresh_token!, { scope: 'read write' }), svcAuth)), 400, 'invalid_scope');
+  });
+
+  it('RFC 6749 §6 / §5.2: a refused wider scope does not consume the token: the next correct refresh succeeds and the family lives', async () => {
+    const { server, svcAuth } = await flowServer();
+    const code = await getCode(server, { scope: 'read' });
+    const first = body(await server.token(tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, svcAuth)));
+    expectError(await server.token(tokenRequest(refreshWith(first.refresh_token!, { scope: 'read write' }), svcAuth)), 400, 'invalid_scope');
+    expectError(await server.token(tokenRequest(refreshWith(first.refresh_token!, { scope: 'read bogus%' }), svcAuth)), 400, 'invalid_scope');
+    const next = await server.token(tokenRequest(refreshWith(first.refresh_token!), svcAuth));
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect(await server.validateToken(first.access_token!)).not.toBeNull();
+    expect(await server.validateToken(body(next).access_token!)).not.toBeNull();
   });
 
   it('§6 bound to the client: another client gets invalid_grant and the token keeps working for its owner', async () => {
