@@ -21,6 +21,8 @@ describe('authorization request: client and redirect URI first (RFC 6749 §4.1.2
     ['RFC 9700 §4.1 trailing slash', { redirect_uri: 'https://app.test/cb/' }],
     ['RFC 8252 §7.3 loopback with another path', { redirect_uri: 'http://127.0.0.1:51234/other' }],
     ['RFC 8252 §7.3 localhost is not the loopback IP', { redirect_uri: 'http://localhost:51234/cb' }],
+    ['RFC 6749 §3.1.2.4: a loopback port above 65535 is no URI', { redirect_uri: 'http://127.0.0.1:99999/cb' }],
+    ['RFC 6749 §3.1.2.4: loopback port 65536', { redirect_uri: 'http://127.0.0.1:65536/cb' }],
   ])('%s → an error shown to the user, never a redirect', async (_name, over) => {
     const { server } = await flowServer();
     const d = await server.authorize({ params: authParams(over), userId: USER });

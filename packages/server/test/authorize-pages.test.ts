@@ -198,6 +198,13 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
       expect(response.status).toBe(200);
     });
 
+    it('RFC 6749 §3.1.2.4 / §4.1.2.1: a loopback redirect_uri with port 99999 → 400 page naming the redirect_uri, never a redirect', async () => {
+      const response = await fetch(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: 'http://127.0.0.1:99999/cb', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', state: 'x' }), { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).toContain('The redirect_uri is not registered for this application.');
+    });
+
     it('client_id=unknown&redirect_uri=https://evil.test → an error page, never a redirect there', async () => {
       const response = await fetch(`${server.url}/oauth/authorize?response_type=code&client_id=unknown&redirect_uri=https%3A%2F%2Fevil.test`, { redirect: 'manual' });
       expect(response.status).toBe(400);
