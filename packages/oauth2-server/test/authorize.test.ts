@@ -110,8 +110,19 @@ describe('authorization request: login and consent', () => {
     const { server } = await flowServer();
     expect(await server.authorize({ params: authParams() })).toEqual({
       type: 'need-login',
-      request: { clientId: 'svc', clientName: 'Service', redirectUri: REDIRECT, scopes: ['read', 'write'], state: 'xyz' },
+      request: { clientId: 'svc', clientName: 'Service', redirectUri: REDIRECT, scopes: ['read', 'write'], state: 'xyz', canRememberConsent: true },
     });
+  });
+
+  it('RFC 8252 §8.6: a public client is never approved automatically: remember is not offered, not stored, and an existing consent is ignored', async () => {
+    const { server, store, clock } = await flowServer();
+    const spa = authParams({ client_id: 'spa' });
+    expect(await server.authorize({ params: spa, userId: USER })).toMatchObject({ type: 'need-consent', request: { clientId: 'spa', canRememberConsent: false } });
+    expect(redirectParams(await server.decideConsent({ params: spa, userId: USER, approved: true, remember: true }))['code']).toBeTruthy();
+    expect(await store.consents.get(USER, 'spa')).toBeNull();
+    // A consent remembered before this rule (or written by hand) does not skip the page either.
+    await store.consents.save({ userId: USER, clientId: 'spa', scopes: ['read', 'write'], updatedAt: new Date(clock.now) });
+    expect((await server.authorize({ params: spa, userId: USER })).type).toBe('need-consent');
   });
 
   it('signed in without consent → need-consent; a remembered consent skips the page; forgetting it asks again', async () => {

@@ -135,17 +135,39 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     });
   });
 
-  it('a remembered consent: the next authorization for that user and client goes straight back with a code', async () => {
+  it('a remembered consent for a confidential client: the next authorization for that user and client goes straight back with a code', async () => {
+    const confidential = await createAppClient(server.dataDir, { redirectUri: REDIRECT, name: 'Backend app' });
+    await createUser(server.dataDir, 'remembers', PASSWORD);
     const { challenge } = pkcePair();
     const pages = new PageClient(server.url);
-    await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge, username: 'ada', password: PASSWORD, pages, scope: 'files:write', remember: true });
-    const next = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    const first = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    await pages.submit(await first.text(), { username: 'remembers', password: PASSWORD });
+    const consent = await (await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }))).text();
+    expect(consent).toContain('name="remember"');
+    expect((await pages.submit(consent, { decision: 'approve', remember: '1' })).status).toBe(303);
+    const next = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(next.status).toBe(302);
     expect(new URL(next.headers.get('location')!).searchParams.get('code')).toBeTruthy();
     // A scope not yet approved asks again.
-    const wider = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: REDIRECT, scope: 'files:read files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    const wider = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:read files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(wider.status).toBe(200);
     expect(await wider.text()).toContain('Allow access?');
+  });
+
+  it('RFC 8252 §8.6: a public client is never approved silently: no "remember" box, and a posted remember=1 is ignored on any loopback port', async () => {
+    await createUser(server.dataDir, 'publicuser', PASSWORD);
+    const { challenge } = pkcePair();
+    const pages = new PageClient(server.url);
+    await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge, username: 'publicuser', password: PASSWORD, pages });
+    const consent = await (await start(pages, { scope: 'files:write' })).text();
+    expect(consent).toContain('Allow access?');
+    expect(consent).not.toContain('remember');
+    expect((await pages.submit(consent, { decision: 'approve', remember: '1' })).status).toBe(303);
+    for (const port of ['', ':51234', ':40000']) {
+      const next = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: `http://127.0.0.1${port}/cb`, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+      expect(next.status).toBe(200);
+      expect(await next.text()).toContain('Allow access?');
+    }
   });
 
   it('the session cookie is signed: a forged user id signs nobody in', async () => {
