@@ -14,7 +14,7 @@ export interface OAuthConfig {
   refreshTokenTtl: number;
   /** `TSFORGE_REFRESH_GRACE_PERIOD`, seconds a rotated refresh token is still accepted (0 = off). */
   refreshTokenGracePeriod: number;
-  /** `TSFORGE_TOKEN_RATE_LIMIT`: token requests per minute per client id and IP (0 = off). */
+  /** `TSFORGE_TOKEN_RATE_LIMIT`: requests per minute per client id and IP to each of token, revocation and introspection (0 = off). */
   tokenRateLimit: number;
   /** `TSFORGE_LOGIN_RATE_LIMIT`: sign-in attempts per 15 minutes per username and IP (0 = off). */
   loginRateLimit: number;
@@ -28,7 +28,7 @@ export const OAUTH_ENV_HELP = `  ACCESS_TOKEN_FORMAT          opaque|jwt (defaul
   TSFORGE_PASSWORD_GRANT       true|false: enable the legacy password grant (default false)
   TSFORGE_REFRESH_TOKEN_TTL    refresh token lifetime in seconds (default 1209600)
   TSFORGE_REFRESH_GRACE_PERIOD seconds a rotated refresh token still works, 0-60 (default 0)
-  TSFORGE_TOKEN_RATE_LIMIT     token requests per minute per client and IP, 0 = off (default 1200)
+  TSFORGE_TOKEN_RATE_LIMIT     token/revoke/introspect requests per minute per client and IP, 0 = off (default 1200)
   TSFORGE_LOGIN_RATE_LIMIT     sign-in attempts per 15 minutes per username and IP, 0 = off (default 10)
   TSFORGE_PURGE_INTERVAL_S     delete expired codes and tokens this often, 0 = never (default 600)`;
 

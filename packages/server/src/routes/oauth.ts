@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
 import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
-import { tokenRateKey } from './token-rate-key.js';
+import { type ClientEndpoint, clientRateKey } from './token-rate-key.js';
 import type { TokenMetricsSink } from '../domain-metrics.js';
 
 export interface OAuthRoutesOptions {
   bodyLimit: number;
-  /** Token requests per client and IP; null when unlimited. */
+  /** Requests per client and IP to each endpoint that authenticates clients (token, revocation, introspection); null when unlimited. */
   tokenLimiter?: RateLimiter | null;
   /** Told of refusals made here, before the core runs (the core reports its own outcomes). */
   tokenMetrics?: TokenMetricsSink;
@@ -31,18 +31,28 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
     // Every method reaches the core, which answers anything but POST with 405 and the RFC error
     // shape (RFC 6749 §3.2: "The client MUST use the HTTP "POST" method").
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-    app.route({ method: methods, url: paths.revocation, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
-    app.route({ method: methods, url: paths.introspection, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
+    /** 429 with Retry-After when the claimed client (decoded, with this IP) is over its allowance here. */
+    const throttled = async (endpoint: ClientEndpoint, req: TokenRequest, request: FastifyRequest, reply: FastifyReply) => {
+      if (!limiter) return null;
+      const verdict = await limiter.consume(clientRateKey(endpoint, req, request.ip));
+      if (verdict.allowed) return null;
+      if (endpoint === 'token') tokenMetrics?.tokenError('slow_down');
+      return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
+        .send({ error: 'slow_down', error_description: `too many ${endpoint} requests; retry after ${verdict.retryAfter} seconds` });
+    };
+
+    app.route({ method: methods, url: paths.revocation, handler: async (request, reply) => {
+      const req = endpointRequest(request);
+      return (await throttled('revocation', req, request, reply)) ?? send(reply, await oauth.revocation(req));
+    } });
+    app.route({ method: methods, url: paths.introspection, handler: async (request, reply) => {
+      const req = endpointRequest(request);
+      return (await throttled('introspection', req, request, reply)) ?? send(reply, await oauth.introspection(req));
+    } });
     app.route({ method: methods, url: paths.token, handler: async (request, reply) => {
       const req = endpointRequest(request);
-      if (limiter) {
-        const verdict = await limiter.consume(tokenRateKey(req, request.ip));
-        if (!verdict.allowed) {
-          tokenMetrics?.tokenError('slow_down');
-          return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
-            .send({ error: 'slow_down', error_description: `too many token requests; retry after ${verdict.retryAfter} seconds` });
-        }
-      }
+      const refused = await throttled('token', req, request, reply);
+      if (refused) return refused;
       const response = await oauth.token(req);
       if (logger?.isLevelEnabled('debug')) logger.debug(tokenOutcome(req, response), 'token request');
       return send(reply, response);
