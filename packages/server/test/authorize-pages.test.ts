@@ -121,6 +121,49 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     expect(response.headers.get('location')).toBeNull();
   });
 
+  describe('the consent form approves exactly the request it showed', () => {
+    let conf: { client_id: string };
+    let consent: string;
+    let pages: PageClient;
+    beforeAll(async () => {
+      conf = await createAppClient(server.dataDir, { redirectUri: REDIRECT, name: 'Confidential app' });
+      await createUser(server.dataDir, 'tamper', PASSWORD);
+      pages = new PageClient(server.url);
+      await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, username: 'tamper', password: PASSWORD, pages });
+      consent = await (await start(pages, { scope: 'files:write' })).text();
+      expect(consent).toContain('Allow access?');
+    });
+
+    const tampered: [string, (f: URLSearchParams) => void][] = [
+      ['client_id of another (confidential) client', (f) => f.set('p.client_id', conf.client_id)],
+      ['another loopback redirect_uri', (f) => f.set('p.redirect_uri', 'http://127.0.0.1:40000/cb')],
+      ['a wider scope', (f) => f.set('p.scope', 'files:read files:write')],
+      ['another state', (f) => f.set('p.state', 'attacker')],
+      ['another PKCE code_challenge', (f) => f.set('p.code_challenge', pkcePair().challenge)],
+      ['an added parameter', (f) => f.set('p.prompt', 'none')],
+      ['a removed state', (f) => f.delete('p.state')],
+    ];
+    for (const [name, change] of tampered) {
+      it(`RFC 6749 §10.12: the form's token with ${name} → 403, no redirect, no code`, async () => {
+        const { fields } = parseForm(consent);
+        change(fields);
+        fields.set('decision', 'approve');
+        const response = await pages.post('/oauth/consent', fields);
+        expect(response.status).toBe(403);
+        expect(response.headers.get('location')).toBeNull();
+      });
+    }
+
+    it('the untouched form still approves (and only its own client gets the code)', async () => {
+      const approved = await pages.submit(consent, { decision: 'approve' });
+      expect(approved.status).toBe(303);
+      const location = new URL(approved.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe('http://127.0.0.1:51234/cb');
+      expect(location.searchParams.get('code')).toBeTruthy();
+      expect(location.searchParams.get('state')).toBe('s1');
+    });
+  });
+
   it('deny → 303 to the client with error=access_denied and the state (§4.1.2.1)', async () => {
     const { challenge } = pkcePair();
     const pages = new PageClient(server.url);
