@@ -185,5 +185,13 @@ describe('token endpoint rate limit (TSFORGE_TOKEN_RATE_LIMIT)', () => {
       expect(await limited.json()).toMatchObject({ error: 'slow_down' });
       expect((await post(`token=x&client_id=${other.client_id}&client_secret=${encodeURIComponent(other.client_secret)}`)).status).toBe(200);
     });
+
+    it(`POST /oauth/${endpoint} counts failed client authentications only: a resource server calling it often is never throttled`, async () => {
+      const c = await createClient(server.dataDir);
+      const post = (body: string) => fetch(`${server.url}/oauth/${endpoint}`, { method: 'POST', headers: { 'content-type': FORM }, body });
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await post(`token=x&client_id=${c.client_id}&client_secret=${encodeURIComponent(c.client_secret)}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    });
   }
 });
