@@ -9,6 +9,7 @@ import { watchUploadRate } from '../plugins/timeouts.js';
 import { describeFile as describe, sendFile } from './file-response.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
+import { uploadContentType, uploadHeaderCheck } from './upload-request.js';
 
 export interface FilesRoutesOptions {
   disk: Disk;
@@ -41,24 +42,15 @@ export function filesRoutes(options: FilesRoutesOptions) {
       uploads.removeAllContentTypeParsers();
       uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-      uploads.put('/api/files/*', { onRequest: canWrite, config: { streamsBody: true } }, async (request, reply) => {
+      const checkUpload = uploadHeaderCheck(maxUploadBytes);
+      uploads.put('/api/files/*', { onRequest: [canWrite, checkUpload], config: { streamsBody: true } }, async (request, reply) => {
         const key = keyOf(request);
-        const declared = Number(request.headers['content-length'] ?? 0);
-        if (declared > maxUploadBytes) {
-          return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
-        }
-        // RFC 9112 §6.1: chunked is the only transfer coding decoded here; storing still-encoded
-        // bytes as the file would be wrong, so refuse (RFC 9110 §15.6.2: 501).
-        const coding = request.headers['transfer-encoding'];
-        if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
-          return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
-        }
         const body = (request.body as Readable | undefined) ?? '';
         const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
         let stat: FileStat;
         try {
           stat = await disk.put(key, body, {
-            contentType: request.headers['content-type'] ?? 'application/octet-stream',
+            contentType: uploadContentType(request),
             maxBytes: maxUploadBytes,
           });
         } finally {
@@ -74,7 +66,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
 
       // PUT /files/<key>?expires=…&signature=…: an upload URL this server signed (local disks;
       // on S3 the presigned URL points at the store itself).
-      uploads.put('/files/*', { config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
+      uploads.put('/files/*', { onRequest: checkUpload, config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
     });
 
     app.route({
@@ -98,8 +90,9 @@ export function filesRoutes(options: FilesRoutesOptions) {
       const prefix = singleQueryValue(query, 'prefix') ?? '';
       const cursor = singleQueryValue(query, 'cursor');
       const limitText = singleQueryValue(query, 'limit');
-      const limit = limitText === undefined ? MAX_PAGE : Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      // Digits only: Number() would also take "1e2", "0x10", " 5" and "" (0).
+      const limit = limitText === undefined ? MAX_PAGE : /^[0-9]{1,7}$/.test(limitText) ? Number(limitText) : NaN;
+      if (!(limit >= 1 && limit <= MAX_PAGE)) {
         return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
       }
       // Keys come in UTF-8 byte order (S3's order); the cursor is the last key of the page before.

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
-import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
 import { describeFile, sendFile } from './file-response.js';
+import { uploadContentType } from './upload-request.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
@@ -52,19 +52,11 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     if (pinned['content-type'] !== undefined && sent !== pinned['content-type']) {
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Type: ${pinned['content-type']}`);
     }
-    // RFC 9112 §6.1: chunked is the only transfer coding decoded here (RFC 9110 §15.6.2: 501).
-    const coding = request.headers['transfer-encoding'];
-    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
-      return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
-    }
-    if (Number(request.headers['content-length'] ?? 0) > maxUploadBytes) {
-      return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
-    }
     const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
     try {
       stat = await disk.put(key, (request.body as Readable | undefined) ?? '', {
-        contentType: sent ?? 'application/octet-stream',
+        contentType: uploadContentType(request),
         maxBytes: maxUploadBytes,
       });
     } finally {
