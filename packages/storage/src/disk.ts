@@ -39,6 +39,11 @@ export interface SignedUploadUrlOptions {
   expiresIn: number;
   /** Signed into the URL: the uploader must send exactly this Content-Type. */
   contentType?: string;
+  /**
+   * Signed into the URL: the uploader must send exactly this many bytes (Content-Length). The
+   * only way to bound an upload that goes straight to the store (S3), never through the app.
+   */
+  contentLength?: number;
 }
 
 export interface GetStreamOptions {
@@ -287,6 +292,7 @@ export class Disk {
     const k = normalizeKey(key);
     const params: SignedParams = {};
     if (o?.contentType !== undefined) params['content-type'] = checkType(o.contentType, 'contentType');
+    if (o?.contentLength !== undefined) params['content-length'] = String(checkLength(o.contentLength));
     return this.#sign('PUT', k, this.#checkExpiry(o?.expiresIn), params);
   }
 
@@ -309,6 +315,7 @@ export class Disk {
         ...(params['response-content-type'] ? { responseContentType: params['response-content-type'] } : {}),
         ...(params['response-content-disposition'] ? { responseContentDisposition: params['response-content-disposition'] } : {}),
         ...(params['content-type'] ? { contentType: params['content-type'] } : {}),
+        ...(params['content-length'] ? { contentLength: Number(params['content-length']) } : {}),
       }));
       return { url: presigned.url, method, headers: presigned.headers, expiresAt };
     }
@@ -318,7 +325,9 @@ export class Disk {
       throw new StorageError('E_MISCONFIGURED', 'signed URLs need both a signer and signedUrlBase');
     }
     const signature = signer.sign({ method, key, expiresAt: expiresAtS, params });
-    const headers: Record<string, string> = params['content-type'] ? { 'content-type': params['content-type'] } : {};
+    const headers: Record<string, string> = {};
+    if (params['content-type']) headers['content-type'] = params['content-type'];
+    if (params['content-length']) headers['content-length'] = params['content-length'];
     return { url: `${base}/${encodeKeyPath(key)}?${signedQuery(expiresAtS, params, signature)}`, method, headers, expiresAt };
   }
 
@@ -353,6 +362,11 @@ function checkType(value: unknown, name: string): string {
   const type = typeof value === 'string' ? parseContentType(value) : undefined;
   if (type === undefined) throw new TypeError(`${name} must be a media type like "text/plain"`);
   return type;
+}
+
+function checkLength(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError('contentLength must be a whole number of bytes >= 0');
+  return value;
 }
 
 function checkDisposition(value: unknown): string {

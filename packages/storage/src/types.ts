@@ -45,6 +45,8 @@ export interface PresignRequest {
   responseContentDisposition?: string;
   /** PUT only: the type the uploader must send, signed into the URL. */
   contentType?: string;
+  /** PUT only: the exact body length, signed into the URL so the store refuses any other. */
+  contentLength?: number;
 }
 
 export interface PresignedRequest {

@@ -145,6 +145,23 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     expect((await disk.stat('typed.png')).contentType).toBe('image/png');
   }));
 
+  it('case 8: a fixed content length is signed, so the store refuses a body of any other length (403)', () => withBucket(async ({ disk }) => {
+    const signed = await disk.signedUploadUrl('sized.bin', { expiresIn: 60, contentLength: 4 });
+    expect(signed.headers).toEqual({ 'content-length': '4' });
+    expect(new URL(signed.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
+    for (const body of ['abcde', 'abc', 'x'.repeat(1024 * 1024)]) {
+      expect((await fetch(signed.url, { method: 'PUT', body })).status).toBe(403);
+    }
+    // Chunked, so no Content-Length at all: refused as well.
+    const streamed = await fetch(signed.url, { method: 'PUT', body: Readable.toWeb(Readable.from([Buffer.from('abcd')])) as ReadableStream, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBeGreaterThanOrEqual(400);
+    expect(await disk.exists('sized.bin')).toBe(false);
+    expect((await fetch(signed.url, { method: 'PUT', body: 'abcd' })).status).toBe(200);
+    expect((await disk.stat('sized.bin')).size).toBe(4);
+    await expect(disk.signedUploadUrl('x', { expiresIn: 5, contentLength: -1 })).rejects.toThrow(TypeError);
+    await expect(disk.signedUploadUrl('x', { expiresIn: 5, contentLength: 1.5 })).rejects.toThrow(TypeError);
+  }));
+
   it('presigned GET: response overrides are signed and applied', () => withBucket(async ({ disk }) => {
     await disk.put('report.bin', 'data');
     const { url } = await disk.signedUrl('report.bin', { expiresIn: 60, responseContentType: 'text/csv', responseContentDisposition: 'attachment; filename="r.csv"' });

@@ -195,14 +195,20 @@ export class S3Driver implements StorageDriver {
         ...(request.responseContentType ? { ResponseContentType: request.responseContentType } : {}),
         ...(request.responseContentDisposition ? { ResponseContentDisposition: request.responseContentDisposition } : {}),
       })
-      : new PutObjectCommand({ Bucket: bucket, Key: request.key, ...(request.contentType ? { ContentType: request.contentType } : {}) });
+      : new PutObjectCommand({
+        Bucket: bucket,
+        Key: request.key,
+        ...(request.contentType ? { ContentType: request.contentType } : {}),
+        ...(request.contentLength !== undefined ? { ContentLength: request.contentLength } : {}),
+      });
     if (request.method === 'PUT' && request.contentType) headers['content-type'] = request.contentType;
-    // The presigner never signs content-type unless told: a fixed type must be signed, so an
-    // upload with another type is refused by the store (403).
+    if (request.method === 'PUT' && request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    // The presigner signs neither content-type nor content-length unless told: a fixed value must
+    // be signed, so an upload with another type or length is refused by the store (403).
     const url = await getSignedUrl(this.#presigner, command, {
       expiresIn: request.expiresIn,
       signingDate: new Date(this.#o.clock()),
-      ...(headers['content-type'] ? { signableHeaders: new Set(['content-type']) } : {}),
+      ...(Object.keys(headers).length ? { signableHeaders: new Set(Object.keys(headers)) } : {}),
     });
     return { url, headers };
   }
