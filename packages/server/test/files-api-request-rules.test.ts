@@ -35,7 +35,7 @@ describe('what the file API refuses in a request, before anything is stored (loc
   });
 
   it('RFC 9110 §9.3.4: a signed upload URL refuses Content-Range too', async () => {
-    const made = await files('range/signed.bin/upload-url', { method: 'POST', body: '{"expires_in":60}', headers: { 'content-type': 'application/json' } });
+    const made = await files('range/signed.bin/upload-url', { method: 'POST', body: '{"expires_in":60,"size":3}', headers: { 'content-type': 'application/json' } });
     const { url } = (await made.json()) as { url: string };
     const response = await fetch(url, { method: 'PUT', body: 'abc', headers: { 'content-range': 'bytes 0-2/3' } });
     expect(response.status).toBe(400);

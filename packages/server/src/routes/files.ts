@@ -119,8 +119,17 @@ export function filesRoutes(options: FilesRoutesOptions) {
         const { url, expiresAt } = await disk.signedUrl(key, { expiresIn });
         return reply.header('cache-control', 'no-store').send({ url, expires_at: expiresAt.toISOString() });
       }
-      const signed = await disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) });
-      logger.info({ key, client_id: request.token?.clientId, expires_in: expiresIn }, 'upload URL signed');
+      // The bytes of an S3 upload never pass through here: the size is signed into the URL, so
+      // the store itself refuses any other length, and the limit is enforced now.
+      const size = sizeOf(request.body);
+      if (size === null) {
+        return sendError(reply, 400, 'invalid_request', 'body must state the upload\'s size in bytes, like {"size": 1234, "expires_in": 3600}');
+      }
+      if (size > maxUploadBytes) {
+        return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
+      }
+      const signed = await disk.signedUploadUrl(key, { expiresIn, contentLength: size, ...(contentType ? { contentType } : {}) });
+      logger.info({ key, client_id: request.token?.clientId, expires_in: expiresIn, size }, 'upload URL signed');
       return reply.header('cache-control', 'no-store').send({
         url: signed.url, method: signed.method, headers: signed.headers, expires_at: signed.expiresAt.toISOString(),
       });
@@ -144,6 +153,13 @@ function expiresInOf(body: unknown): number | null {
   if (value === undefined) return DEFAULT_SIGNED_URL_TTL;
   // Range is the storage library's to judge (1..max), so its error names the limit.
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The `size` an upload URL is signed for: a whole number of bytes; null when missing or malformed. */
+function sizeOf(body: unknown): number | null {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const value = (body as Record<string, unknown>).size;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 /** undefined: none asked for; null: malformed. */

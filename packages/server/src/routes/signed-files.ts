@@ -41,7 +41,7 @@ export interface SignedUploadOptions {
 /**
  * `PUT /files/<key>?expires=…&signature=…`: one upload with a URL made by
  * `POST /api/files/<key>/upload-url`. Signed with the method, so a download URL cannot upload;
- * a pinned `content-type` must be sent exactly (as S3 does, 403 otherwise).
+ * a pinned `content-type` and `content-length` must be sent exactly (as S3 does, 403 otherwise).
  */
 export function signedUploadHandler(options: SignedUploadOptions) {
   const { disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
@@ -51,6 +51,11 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     const sent = request.headers['content-type'];
     if (pinned['content-type'] !== undefined && sent !== pinned['content-type']) {
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Type: ${pinned['content-type']}`);
+    }
+    const length = pinned['content-length'];
+    if (length !== undefined && request.headers['content-length'] !== length) {
+      // As S3 does for a presigned PUT with a signed Content-Length (403 there too).
+      throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Length: ${length}`);
     }
     const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
