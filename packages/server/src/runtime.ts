@@ -7,6 +7,7 @@ import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { ConfigError, type ServerConfig } from './config.js';
 import { ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
+import { checkStorage } from './storage-check.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
@@ -105,6 +106,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const disk = storage.disk;
+  try {
+    await checkStorage(disk, config.storage);
+  } catch (err) {
+    metrics.close();
+    storage.close();
+    await store.close();
+    throw err;
+  }
   if (disk.driver instanceof LocalDriver) {
     const storageLogger = logging.module('storage');
     // Temp files of uploads cut off by a crash: removed in the background, not before listening.

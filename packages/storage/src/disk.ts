@@ -99,6 +99,15 @@ export class Disk {
     return this.#driver;
   }
 
+  /**
+   * Asks the store whether it is usable (drivers without a check pass): `E_MISCONFIGURED` for a
+   * missing bucket or refused credentials, `E_IO` (cause: the network error) when unreachable.
+   */
+  async check(): Promise<void> {
+    const driver = this.#driver;
+    if (driver.check) await this.#io('check', '', () => driver.check!());
+  }
+
   /** Stores `body` at `key`, replacing any previous file atomically. */
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<FileStat> {
     const k = normalizeKey(key);

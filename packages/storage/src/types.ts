@@ -94,4 +94,9 @@ export interface StorageDriver {
   presign?(request: PresignRequest): Promise<PresignedRequest>;
   /** The unsigned URL of a public file, when the store serves files itself. */
   publicUrl?(key: string): string | undefined;
+  /**
+   * One cheap request that proves the store is there and the credentials work (S3: HeadBucket),
+   * for a start-up check. `E_MISCONFIGURED` when the store answers no; anything else as thrown.
+   */
+  check?(): Promise<void>;
 }

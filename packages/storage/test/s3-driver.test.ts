@@ -65,6 +65,22 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     }
   };
 
+  it('check() is HeadBucket: passes on the bucket, E_MISCONFIGURED naming a missing one, E_IO when unreachable', () => withBucket(async ({ disk }) => {
+    await disk.check();
+    const s = swift.server();
+    const config = { region: s.region, forcePathStyle: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } };
+    const missing = new S3Driver({ ...config, bucket: 'no-such-bucket-here', endpoint: s.endpoint });
+    const unreachable = new S3Driver({ ...config, bucket: 'b-1', endpoint: 'http://127.0.0.1:1' });
+    try {
+      const err = await expectCode(new Disk(missing).check(), 'E_MISCONFIGURED');
+      expect(err.message).toBe('the S3 bucket "no-such-bucket-here" does not exist');
+      await expectCode(new Disk(unreachable).check(), 'E_IO');
+    } finally {
+      missing.close();
+      unreachable.close();
+    }
+  }));
+
   it('case 1: a streamed 2012-byte upload is stored byte-exact (no aws-chunked framing)', () => withBucket(async ({ disk, client, bucket }) => {
     const body = Buffer.alloc(2012, 7);
     await disk.put('exact.bin', Readable.from([body.subarray(0, 1000), body.subarray(1000)]));
