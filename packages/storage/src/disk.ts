@@ -4,7 +4,8 @@ import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
-import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
+import { checkPrecondition, normalizePrecondition, type Precondition } from './precondition.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
@@ -122,7 +123,12 @@ export class Disk {
     if (options.metadata !== undefined) opts.metadata = checkMetadata(options.metadata);
     if (options.maxBytes !== undefined) opts.maxBytes = options.maxBytes;
     if (options.visibility !== undefined) opts.visibility = options.visibility;
-    const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts));
+    const precondition = normalizePrecondition(options.precondition);
+    const stat = await this.#io('put', k, async () => {
+      await this.#precheck(k, precondition);
+      if (precondition && this.#driver.capabilities?.atomicPreconditions) opts.precondition = precondition;
+      return this.#driver.put(k, body, opts);
+    });
     this.#metrics?.bytesWritten(this.name, stat.size);
     return stat;
   }
@@ -173,10 +179,28 @@ export class Disk {
     }
   }
 
-  /** Idempotent: deleting a missing key succeeds. */
-  async delete(key: string): Promise<void> {
+  /** Idempotent: deleting a missing key succeeds (unless a precondition asks for a version). */
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const k = normalizeKey(key);
-    return this.#io('delete', k, () => this.#driver.delete(k));
+    const precondition = normalizePrecondition(options.precondition);
+    return this.#io('delete', k, async () => {
+      await this.#precheck(k, precondition);
+      if (precondition && this.#driver.capabilities?.atomicPreconditions) return this.#driver.delete(k, { precondition });
+      return this.#driver.delete(k);
+    });
+  }
+
+  /**
+   * Refuses early, before a body is streamed: enough for drivers without atomic preconditions
+   * (S3 here), where a write by someone else between this stat and the change goes unseen.
+   */
+  async #precheck(key: string, precondition: Precondition | undefined): Promise<void> {
+    if (!precondition) return;
+    const current = await this.#driver.stat(key).then((stat) => stat.etag, (err: unknown) => {
+      if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
+      throw err;
+    });
+    checkPrecondition(precondition, current);
   }
 
   /**

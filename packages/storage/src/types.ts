@@ -1,3 +1,5 @@
+import type { Precondition } from './precondition.js';
+
 export interface FileStat {
   key: string;
   size: number;
@@ -20,6 +22,17 @@ export interface PutOptions {
   visibility?: Visibility;
   /** Stored with the file, returned by `stat`: lowercase names, ASCII values, 2 KiB in all. */
   metadata?: Record<string, string>;
+  /**
+   * RFC 9110 §13.1: write only if the current version matches (`E_PRECONDITION_FAILED` otherwise).
+   * Checked atomically with the write where `capabilities.atomicPreconditions` says so, else by
+   * `Disk` with a stat just before (another writer can slip in between).
+   */
+  precondition?: Precondition;
+}
+
+export interface DeleteOptions {
+  /** As for `put`: delete only if the current version matches. */
+  precondition?: Precondition;
 }
 
 export type PutBody = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -60,6 +73,8 @@ export interface DriverCapabilities {
   visibility: boolean;
   /** Longest lifetime of a presigned URL the store accepts, in seconds. */
   maxPresignExpiresIn?: number;
+  /** Whether `put` and `delete` check `precondition` themselves, atomically with the change. */
+  atomicPreconditions?: boolean;
 }
 
 /**
@@ -81,7 +96,7 @@ export interface StorageDriver {
    */
   getStream(key: string, range?: ByteRange): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }>;
   /** Idempotent: deleting a missing key succeeds. */
-  delete(key: string): Promise<void>;
+  delete(key: string, options?: DeleteOptions): Promise<void>;
   /** Every key starting with `prefix` (a plain string prefix, '' = all), in UTF-8 byte order of the key. */
   list(prefix: string, options?: ListOptions): AsyncIterable<FileStat>;
   /** Keys only, where that is cheaper than `list` (S3 lists without content types). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat } from '@tsforge/storage';
+import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat, type Precondition } from '@tsforge/storage';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
@@ -9,6 +9,7 @@ import { watchUploadRate } from '../plugins/timeouts.js';
 import { describeFile as describe, sendFile } from './file-response.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
+import { preconditionOf } from './preconditions.js';
 import { uploadContentType, uploadHeaderCheck } from './upload-request.js';
 
 export interface FilesRoutesOptions {
@@ -52,6 +53,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
           stat = await disk.put(key, body, {
             contentType: uploadContentType(request),
             maxBytes: maxUploadBytes,
+            ...preconditionOption(request),
           });
         } finally {
           stopWatching();
@@ -80,7 +82,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
 
     app.delete('/api/files/*', { onRequest: canWrite }, async (request, reply) => {
       const key = keyOf(request);
-      await disk.delete(key);
+      await disk.delete(key, preconditionOption(request));
       logger.info({ key, client_id: request.token?.clientId }, 'file deleted');
       return reply.code(204).send();
     });
@@ -135,6 +137,11 @@ export function filesRoutes(options: FilesRoutesOptions) {
       });
     });
   };
+}
+
+function preconditionOption(request: FastifyRequest): { precondition?: Precondition } {
+  const precondition = preconditionOf(request);
+  return precondition ? { precondition } : {};
 }
 
 function rawKeyOf(request: FastifyRequest): string {
