@@ -1,5 +1,6 @@
 import { checkBody, checkMaxBytes, knownLength, tooLarge } from './body.js';
-import { parseContentType, resolveContentType } from './content-type.js';
+import { resolveContentType } from './content-type.js';
+import { checkBase, checkDisposition, checkLength, checkType } from './signing-options.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
@@ -391,38 +392,8 @@ function resolveRange(range: { start: number; end?: number }, size: number): Byt
   return { start, end: Math.min(end ?? size - 1, size - 1) };
 }
 
-function checkType(value: unknown, name: string): string {
-  const type = typeof value === 'string' ? parseContentType(value) : undefined;
-  if (type === undefined) throw new TypeError(`${name} must be a media type like "text/plain"`);
-  return type;
-}
-
-function checkLength(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError('contentLength must be a whole number of bytes >= 0');
-  return value;
-}
-
-function checkDisposition(value: unknown): string {
-  if (typeof value !== 'string' || !/^[\x20-\x7e]{1,1024}$/.test(value)) {
-    throw new TypeError('responseContentDisposition must be 1-1024 printable ASCII characters (use filename*= for others)');
-  }
-  return value;
-}
-
 function wrap(err: unknown, operation: string, key: string): StorageError {
   if (err instanceof StorageError) return err;
   return new StorageError('E_IO', `storage ${operation} failed for ${JSON.stringify(key)}`, { cause: err });
 }
 
-function checkBase(name: string, base: string): string {
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
-  }
-  if (url.search !== '' || url.hash !== '' || base.includes('?') || base.includes('#')) {
-    throw new TypeError(`${name} must not have a query or fragment`);
-  }
-  return base.replace(/\/+$/, '');
-}
