@@ -37,6 +37,7 @@ export type { RevocationOutcome } from './endpoints/revocation.js';
 export type { EndpointPaths } from './endpoints/metadata.js';
 export type { GrantHandler, GrantContext } from './grants/types.js';
 export type { ClientAuthMethod, ClientAuthInput, ClientAuthContext, AuthenticatedClient } from './client-auth/types.js';
+export { claimedClientId } from './client-auth/claimed-client-id.js';
 export type { AccessTokenFormat, AccessTokenClaims } from './token-formats/types.js';
 export type { SigningKeyInfo, SigningAlg } from './token-formats/signing-keys.js';
 export type { OAuth2Metrics } from './metrics.js';

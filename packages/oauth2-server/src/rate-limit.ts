@@ -82,11 +82,23 @@ export class RateLimiter {
   }
 
   /** Counts one request for `key` and says whether it may proceed. */
-  async consume(key: string): Promise<RateLimitDecision> {
+  consume(key: string): Promise<RateLimitDecision> {
+    return this.#decide(key, true);
+  }
+
+  /**
+   * Whether one more request for `key` would be allowed, without counting it: for limits that
+   * count only failures (check first, `consume` after a failure).
+   */
+  peek(key: string): Promise<RateLimitDecision> {
+    return this.#decide(key, false);
+  }
+
+  async #decide(key: string, count: boolean): Promise<RateLimitDecision> {
     const now = this.#clock();
     const windowStart = now - (now % this.#windowMs);
     const previous = await this.#store.get(key, windowStart - this.#windowMs);
-    const current = await this.#store.increment(key, windowStart, this.#windowMs);
+    const current = count ? await this.#store.increment(key, windowStart, this.#windowMs) : (await this.#store.get(key, windowStart)) + 1;
     const overlap = 1 - (now - windowStart) / this.#windowMs;
     const estimate = previous * overlap + current;
     if (estimate <= this.#limit) return { allowed: true, remaining: Math.max(0, Math.floor(this.#limit - estimate)) };

@@ -9,12 +9,19 @@ const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?([/?].*)?$/;
  */
 export function redirectUriMatches(registered: readonly string[], presented: string): boolean {
   if (registered.includes(presented)) return true;
-  const p = LOOPBACK.exec(presented);
+  const p = loopback(presented);
   if (!p) return false;
   return registered.some((r) => {
-    const m = LOOPBACK.exec(r);
+    const m = loopback(r);
     return m !== null && m[1] === p[1] && (m[3] ?? '') === (p[3] ?? '');
   });
+}
+
+/** A loopback URI's parts, or null; a port outside 0..65535 (RFC 3986 §3.2.3 / URL) is no URI at all. */
+function loopback(uri: string): RegExpExecArray | null {
+  const m = LOOPBACK.exec(uri);
+  if (m === null || (m[2] !== undefined && Number(m[2]) > 65535) || !URL.canParse(uri)) return null;
+  return m;
 }
 
 /** Registration rule: absolute, no fragment (RFC 6749 §3.1.2), https or a loopback/localhost http URI (RFC 9700 §2.6, RFC 8252 §7.3). */

@@ -111,10 +111,17 @@ export class TokenService {
     await this.#o.store.accessTokens.delete(record.hash);
   }
 
-  /** RFC 7009 §2.1 / RFC 9700 §4.14.2: every access and refresh token of one grant. */
+  /**
+   * RFC 7009 §2.1 / RFC 9700 §4.14.2: every access and refresh token of one grant. The first
+   * delete is the mark a concurrent refresh looks for after saving its tokens (its presented
+   * token is gone); the sweeps after it start later than that refresh's look, so on a database
+   * whose statements read a snapshot (PostgreSQL READ COMMITTED) they still see what it saved.
+   */
   async revokeGrant(grantId: string): Promise<void> {
-    await this.#o.store.refreshTokens.deleteByGrant(grantId);
-    await this.#o.store.accessTokens.deleteByGrant(grantId);
+    const { store } = this.#o;
+    await store.refreshTokens.deleteByGrant(grantId);
+    await store.accessTokens.deleteByGrant(grantId);
+    await store.refreshTokens.deleteByGrant(grantId);
   }
 
   hashCode(code: string): string | null {

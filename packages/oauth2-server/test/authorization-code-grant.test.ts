@@ -55,6 +55,22 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6)', ()
     ['case 11: redirect_uri omitted', { redirect_uri: '' }],
     ['case 11: another redirect_uri', { redirect_uri: 'https://app.test/other' }],
     ['§4.1.3 a registered but different redirect_uri', { redirect_uri: 'http://127.0.0.1/cb' }],
+  ])('RFC 6749 §5.2: %s → invalid_grant, and the code is not consumed: the correct request still succeeds', async (_name, over) => {
+    const { server, svcAuth } = await flowServer();
+    const code = await getCode(server);
+    const params = Object.fromEntries(Object.entries(redeem(code, over)).filter(([, v]) => v !== ''));
+    expectError(await server.token(tokenRequest(params, svcAuth)), 400, 'invalid_grant');
+    expect((await server.token(tokenRequest(redeem(code), svcAuth))).status).toBe(200);
+  });
+
+  it('RFC 6749 §4.1.3 / §5.2: a code presented by another client → invalid_grant, and its own client can still redeem it', async () => {
+    const { server, svcAuth, otherAuth } = await flowServer();
+    const code = await getCode(server);
+    expectError(await server.token(tokenRequest(redeem(code), otherAuth)), 400, 'invalid_grant');
+    expect((await server.token(tokenRequest(redeem(code), svcAuth))).status).toBe(200);
+  });
+
+  it.each([
     ['case 14 style: RFC 7636 §4.6 wrong verifier', { code_verifier: 'x'.repeat(43) }],
     ['RFC 7636 §4.1 verifier too short (42)', { code_verifier: VERIFIER.slice(0, 42) }],
     ['RFC 7636 §4.1 verifier too long (129)', { code_verifier: 'a'.repeat(129) }],

@@ -21,6 +21,8 @@ describe('authorization request: client and redirect URI first (RFC 6749 §4.1.2
     ['RFC 9700 §4.1 trailing slash', { redirect_uri: 'https://app.test/cb/' }],
     ['RFC 8252 §7.3 loopback with another path', { redirect_uri: 'http://127.0.0.1:51234/other' }],
     ['RFC 8252 §7.3 localhost is not the loopback IP', { redirect_uri: 'http://localhost:51234/cb' }],
+    ['RFC 6749 §3.1.2.4: a loopback port above 65535 is no URI', { redirect_uri: 'http://127.0.0.1:99999/cb' }],
+    ['RFC 6749 §3.1.2.4: loopback port 65536', { redirect_uri: 'http://127.0.0.1:65536/cb' }],
   ])('%s → an error shown to the user, never a redirect', async (_name, over) => {
     const { server } = await flowServer();
     const d = await server.authorize({ params: authParams(over), userId: USER });
@@ -108,8 +110,19 @@ describe('authorization request: login and consent', () => {
     const { server } = await flowServer();
     expect(await server.authorize({ params: authParams() })).toEqual({
       type: 'need-login',
-      request: { clientId: 'svc', clientName: 'Service', redirectUri: REDIRECT, scopes: ['read', 'write'], state: 'xyz' },
+      request: { clientId: 'svc', clientName: 'Service', redirectUri: REDIRECT, scopes: ['read', 'write'], state: 'xyz', canRememberConsent: true },
     });
+  });
+
+  it('RFC 8252 §8.6: a public client is never approved automatically: remember is not offered, not stored, and an existing consent is ignored', async () => {
+    const { server, store, clock } = await flowServer();
+    const spa = authParams({ client_id: 'spa' });
+    expect(await server.authorize({ params: spa, userId: USER })).toMatchObject({ type: 'need-consent', request: { clientId: 'spa', canRememberConsent: false } });
+    expect(redirectParams(await server.decideConsent({ params: spa, userId: USER, approved: true, remember: true }))['code']).toBeTruthy();
+    expect(await store.consents.get(USER, 'spa')).toBeNull();
+    // A consent remembered before this rule (or written by hand) does not skip the page either.
+    await store.consents.save({ userId: USER, clientId: 'spa', scopes: ['read', 'write'], updatedAt: new Date(clock.now) });
+    expect((await server.authorize({ params: spa, userId: USER })).type).toBe('need-consent');
   });
 
   it('signed in without consent → need-consent; a remembered consent skips the page; forgetting it asks again', async () => {

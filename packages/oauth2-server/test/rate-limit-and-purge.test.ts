@@ -19,6 +19,16 @@ describe('RateLimiter (sliding window, in memory)', () => {
     expect(await limiter.consume('login:203.0.113.9')).toEqual({ allowed: true, remaining: 2 });
   });
 
+  it('peek says what the next request would get without counting it (limits on failures only)', async () => {
+    const { limiter } = setup();
+    for (let i = 0; i < 5; i++) expect(await limiter.peek('introspection:svc')).toEqual({ allowed: true, remaining: 2 });
+    await limiter.consume('introspection:svc');
+    await limiter.consume('introspection:svc');
+    expect(await limiter.peek('introspection:svc')).toEqual({ allowed: true, remaining: 0 });
+    await limiter.consume('introspection:svc');
+    expect(await limiter.peek('introspection:svc')).toEqual({ allowed: false, retryAfter: 60 });
+  });
+
   it('slides: a burst at the end of one window still counts at the start of the next', async () => {
     const { limiter, at } = setup();
     at(59_000);

@@ -43,6 +43,7 @@ describe('registerClient', () => {
     ['RFC 6749 §3.3 scope with a double quote', { scopes: ['"read"'] }, 'scopes must be valid scope tokens (RFC 6749 §3.3)'],
     ['RFC 6749 §3.1.2 relative redirect URI', { redirectUris: ['/cb'] }, 'each redirect URI must be an absolute https URI (http only for loopback) without a fragment'],
     ['RFC 6749 §3.1.2 redirect URI with a fragment', { redirectUris: ['https://a.example/cb#x'] }, 'each redirect URI must be an absolute https URI (http only for loopback) without a fragment'],
+    ['RFC 6749 §3.1.2 loopback redirect URI with a port above 65535', { redirectUris: ['http://127.0.0.1:99999/cb'] }, 'each redirect URI must be an absolute https URI (http only for loopback) without a fragment'],
   ];
   it.each(invalid)('rejects %s with OAuth2Error invalid_request', async (_name, over, description) => {
     const { server, store } = makeServer();

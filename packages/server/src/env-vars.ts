@@ -33,7 +33,7 @@ export const SERVER_ENV = {
   TSFORGE_PASSWORD_GRANT: 'true|false: enable the legacy password grant (default false)',
   TSFORGE_REFRESH_TOKEN_TTL: 'refresh token lifetime in seconds (default 1209600)',
   TSFORGE_REFRESH_GRACE_PERIOD: 'seconds a rotated refresh token still works, 0-60 (default 0)',
-  TSFORGE_TOKEN_RATE_LIMIT: 'token requests per minute per client and IP, 0 = off (default 1200)',
+  TSFORGE_TOKEN_RATE_LIMIT: 'token requests (and failed client authentications at revoke/introspect) per minute per client and IP, 0 = off (default 1200)',
   TSFORGE_LOGIN_RATE_LIMIT: 'sign-in attempts per 15 minutes per username and IP, 0 = off\n(default 10)',
   TSFORGE_PURGE_INTERVAL_S: 'delete expired codes and tokens this often, 0 = never (default 600)',
   METRICS_AUTH_TOKEN: 'bearer token /metrics requires (16+ chars; default: open)',

@@ -15,7 +15,7 @@ export interface OAuthConfig {
   refreshTokenTtl: number;
   /** `TSFORGE_REFRESH_GRACE_PERIOD`, seconds a rotated refresh token is still accepted (0 = off). */
   refreshTokenGracePeriod: number;
-  /** `TSFORGE_TOKEN_RATE_LIMIT`: token requests per minute per client id and IP (0 = off). */
+  /** `TSFORGE_TOKEN_RATE_LIMIT`: per minute per client id and IP: token requests, and failed client authentications at revocation and introspection (0 = off). */
   tokenRateLimit: number;
   /** `TSFORGE_LOGIN_RATE_LIMIT`: sign-in attempts per 15 minutes per username and IP (0 = off). */
   loginRateLimit: number;

@@ -8,6 +8,7 @@ import { ConfigError, type ServerConfig } from './config.js';
 import { SECRET_FILE, ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
 import { createPrivateFile, exposedDataFiles } from './private-files.js';
+import { checkStorage } from './storage-check.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
 export interface Runtime {
@@ -116,6 +117,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     throw err;
   }
   const disk = storage.disk;
+  try {
+    await checkStorage(disk, config.storage);
+  } catch (err) {
+    metrics.close();
+    storage.close();
+    await store.close();
+    throw err;
+  }
   domainMetrics.startAtZero({ grants: oauth.grantTypes, disks: [disk.name] });
   if (disk.driver instanceof LocalDriver) {
     const storageLogger = logging.module('storage');

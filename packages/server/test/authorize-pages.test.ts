@@ -121,6 +121,49 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     expect(response.headers.get('location')).toBeNull();
   });
 
+  describe('the consent form approves exactly the request it showed', () => {
+    let conf: { client_id: string };
+    let consent: string;
+    let pages: PageClient;
+    beforeAll(async () => {
+      conf = await createAppClient(server.dataDir, { redirectUri: REDIRECT, name: 'Confidential app' });
+      await createUser(server.dataDir, 'tamper', PASSWORD);
+      pages = new PageClient(server.url);
+      await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge: pkcePair().challenge, username: 'tamper', password: PASSWORD, pages });
+      consent = await (await start(pages, { scope: 'files:write' })).text();
+      expect(consent).toContain('Allow access?');
+    });
+
+    const tampered: [string, (f: URLSearchParams) => void][] = [
+      ['client_id of another (confidential) client', (f) => f.set('p.client_id', conf.client_id)],
+      ['another loopback redirect_uri', (f) => f.set('p.redirect_uri', 'http://127.0.0.1:40000/cb')],
+      ['a wider scope', (f) => f.set('p.scope', 'files:read files:write')],
+      ['another state', (f) => f.set('p.state', 'attacker')],
+      ['another PKCE code_challenge', (f) => f.set('p.code_challenge', pkcePair().challenge)],
+      ['an added parameter', (f) => f.set('p.prompt', 'none')],
+      ['a removed state', (f) => f.delete('p.state')],
+    ];
+    for (const [name, change] of tampered) {
+      it(`RFC 6749 §10.12: the form's token with ${name} → 403, no redirect, no code`, async () => {
+        const { fields } = parseForm(consent);
+        change(fields);
+        fields.set('decision', 'approve');
+        const response = await pages.post('/oauth/consent', fields);
+        expect(response.status).toBe(403);
+        expect(response.headers.get('location')).toBeNull();
+      });
+    }
+
+    it('the untouched form still approves (and only its own client gets the code)', async () => {
+      const approved = await pages.submit(consent, { decision: 'approve' });
+      expect(approved.status).toBe(303);
+      const location = new URL(approved.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe('http://127.0.0.1:51234/cb');
+      expect(location.searchParams.get('code')).toBeTruthy();
+      expect(location.searchParams.get('state')).toBe('s1');
+    });
+  });
+
   it('deny → 303 to the client with error=access_denied and the state (§4.1.2.1)', async () => {
     const { challenge } = pkcePair();
     const pages = new PageClient(server.url);
@@ -135,17 +178,39 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     });
   });
 
-  it('a remembered consent: the next authorization for that user and client goes straight back with a code', async () => {
+  it('a remembered consent for a confidential client: the next authorization for that user and client goes straight back with a code', async () => {
+    const confidential = await createAppClient(server.dataDir, { redirectUri: REDIRECT, name: 'Backend app' });
+    await createUser(server.dataDir, 'remembers', PASSWORD);
     const { challenge } = pkcePair();
     const pages = new PageClient(server.url);
-    await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge, username: 'ada', password: PASSWORD, pages, scope: 'files:write', remember: true });
-    const next = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    const first = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    await pages.submit(await first.text(), { username: 'remembers', password: PASSWORD });
+    const consent = await (await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }))).text();
+    expect(consent).toContain('name="remember"');
+    expect((await pages.submit(consent, { decision: 'approve', remember: '1' })).status).toBe(303);
+    const next = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(next.status).toBe(302);
     expect(new URL(next.headers.get('location')!).searchParams.get('code')).toBeTruthy();
     // A scope not yet approved asks again.
-    const wider = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: REDIRECT, scope: 'files:read files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+    const wider = await pages.get(authorizeUrl(server.url, { client_id: confidential.client_id, redirect_uri: REDIRECT, scope: 'files:read files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(wider.status).toBe(200);
     expect(await wider.text()).toContain('Allow access?');
+  });
+
+  it('RFC 8252 §8.6: a public client is never approved silently: no "remember" box, and a posted remember=1 is ignored on any loopback port', async () => {
+    await createUser(server.dataDir, 'publicuser', PASSWORD);
+    const { challenge } = pkcePair();
+    const pages = new PageClient(server.url);
+    await codeThroughPages({ base: server.url, clientId: app.client_id, redirectUri: REDIRECT, challenge, username: 'publicuser', password: PASSWORD, pages });
+    const consent = await (await start(pages, { scope: 'files:write' })).text();
+    expect(consent).toContain('Allow access?');
+    expect(consent).not.toContain('remember');
+    expect((await pages.submit(consent, { decision: 'approve', remember: '1' })).status).toBe(303);
+    for (const port of ['', ':51234', ':40000']) {
+      const next = await pages.get(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: `http://127.0.0.1${port}/cb`, scope: 'files:write', code_challenge: challenge, code_challenge_method: 'S256' }));
+      expect(next.status).toBe(200);
+      expect(await next.text()).toContain('Allow access?');
+    }
   });
 
   it('the session cookie is signed: a forged user id signs nobody in', async () => {
@@ -196,6 +261,13 @@ describe('GET /oauth/authorize with the login and consent pages (RFC 6749 §4.1)
     it('RFC 8252 §7.3: http://127.0.0.1/cb registered → any port on the loopback is accepted', async () => {
       const response = await start(new PageClient(server.url));
       expect(response.status).toBe(200);
+    });
+
+    it('RFC 6749 §3.1.2.4 / §4.1.2.1: a loopback redirect_uri with port 99999 → 400 page naming the redirect_uri, never a redirect', async () => {
+      const response = await fetch(authorizeUrl(server.url, { client_id: app.client_id, redirect_uri: 'http://127.0.0.1:99999/cb', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', state: 'x' }), { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).toContain('The redirect_uri is not registered for this application.');
     });
 
     it('client_id=unknown&redirect_uri=https://evil.test → an error page, never a redirect there', async () => {

@@ -34,17 +34,32 @@ describeSwift('signed URLs on S3 are presigned by the store', () => {
   });
 
   it('upload-url answers a presigned PUT, so the bytes go straight to the store', async () => {
-    const response = await api('direct/up.png/upload-url', { method: 'POST', body: JSON.stringify({ expires_in: 120, content_type: 'image/png' }) });
+    const response = await api('direct/up.png/upload-url', { method: 'POST', body: JSON.stringify({ expires_in: 120, content_type: 'image/png', size: 4 }) });
     expect(response.status).toBe(200);
     const signed = (await response.json()) as { url: string; method: string; headers: Record<string, string> };
     expect(signed.method).toBe('PUT');
-    expect(signed.headers).toEqual({ 'content-type': 'image/png' });
+    expect(signed.headers).toEqual({ 'content-type': 'image/png', 'content-length': '4' });
     expect(signed.url.startsWith(swift.server().endpoint)).toBe(true);
     expect((await fetch(signed.url, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(403);
     expect((await fetch(signed.url, { method: 'PUT', body: 'png!', headers: signed.headers })).status).toBe(200);
     const back = await api('direct/up.png');
     expect(back.headers.get('content-type')).toBe('image/png');
     expect(await back.text()).toBe('png!');
+  });
+
+  it('upload-url refuses a size over TSFORGE_MAX_UPLOAD_BYTES (413), and the store refuses a body of another length than signed', async () => {
+    const over = await api('direct/big.bin/upload-url', { method: 'POST', body: JSON.stringify({ expires_in: 60, size: 1024 ** 3 + 1 }) });
+    expect(over.status).toBe(413);
+    expect(await over.json()).toEqual({ error: 'payload_too_large', error_description: `uploads are limited to ${1024 ** 3} bytes` });
+    const missing = await api('direct/big.bin/upload-url', { method: 'POST', body: JSON.stringify({ expires_in: 60 }) });
+    expect(missing.status).toBe(400);
+    const made = await api('direct/five.bin/upload-url', { method: 'POST', body: JSON.stringify({ expires_in: 60, size: 5 }) });
+    const { url } = (await made.json()) as { url: string };
+    // The Swift store checks the signed Content-Length: a longer body (the limit's bypass) is refused.
+    expect((await fetch(url, { method: 'PUT', body: 'x'.repeat(64 * 1024) })).status).toBe(403);
+    expect((await fetch(url, { method: 'PUT', body: 'abcd' })).status).toBe(403);
+    expect((await api('direct/five.bin', { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(url, { method: 'PUT', body: 'abcde' })).status).toBe(200);
   });
 
   it('an expiry over 604800 s → 400 before any request to the store', async () => {

@@ -77,7 +77,7 @@ describe('signed URLs', () => {
   });
 
   describe('upload URLs (local disk: a signed PUT to /files/<key>)', () => {
-    const uploadUrl = async (key: string, body: unknown = { expires_in: 300 }, bearer = token) =>
+    const uploadUrl = async (key: string, body: unknown = { expires_in: 300, size: 13 }, bearer = token) =>
       fetch(`${server.url}/api/files/${key.split('/').map(encodeURIComponent).join('/')}/upload-url`, {
         method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
       });
@@ -87,7 +87,7 @@ describe('signed URLs', () => {
       expect(response.status).toBe(200);
       const signed = (await response.json()) as { url: string; method: string; headers: Record<string, string>; expires_at: string };
       expect(signed.method).toBe('PUT');
-      expect(signed.headers).toEqual({});
+      expect(signed.headers).toEqual({ 'content-length': '13' });
       expect(signed.url.startsWith(`${server.url}/files/in/box%231.txt?expires=`)).toBe(true);
       const put = await fetch(signed.url, { method: 'PUT', body: 'sent directly', headers: { 'content-type': 'text/plain' } });
       expect(put.status).toBe(201);
@@ -97,8 +97,8 @@ describe('signed URLs', () => {
     });
 
     it('a pinned content type must be sent exactly (403 otherwise, nothing stored)', async () => {
-      const signed = (await (await uploadUrl('typed.png', { expires_in: 60, content_type: 'image/png' })).json()) as { url: string; headers: Record<string, string> };
-      expect(signed.headers).toEqual({ 'content-type': 'image/png' });
+      const signed = (await (await uploadUrl('typed.png', { expires_in: 60, content_type: 'image/png', size: 3 })).json()) as { url: string; headers: Record<string, string> };
+      expect(signed.headers).toEqual({ 'content-type': 'image/png', 'content-length': '3' });
       const wrong = await fetch(signed.url, { method: 'PUT', body: '<script>', headers: { 'content-type': 'text/html' } });
       expect(wrong.status).toBe(403);
       expect((await fetch(`${server.url}/api/files/typed.png`, { headers: auth() })).status).toBe(404);
@@ -114,7 +114,7 @@ describe('signed URLs', () => {
       expect((await fetch(uploadTo)).status).toBe(403);
       expect((await fetch(uploadTo.replace('both.txt', 'other.txt'), { method: 'PUT', body: 'x' })).status).toBe(403);
       expect((await fetch(uploadTo.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 1}`), { method: 'PUT', body: 'x' })).status).toBe(403);
-      const soon = ((await (await uploadUrl('both.txt', { expires_in: 1 })).json()) as { url: string }).url;
+      const soon = ((await (await uploadUrl('both.txt', { expires_in: 1, size: 4 })).json()) as { url: string }).url;
       await new Promise((r) => setTimeout(r, 2100));
       const late = await fetch(soon, { method: 'PUT', body: 'late' });
       expect(late.status).toBe(403);
@@ -130,8 +130,24 @@ describe('signed URLs', () => {
         method: 'POST', headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' }, body: '{}',
       });
       expect(encoded.status).toBe(403);
-      expect((await uploadUrl('x.txt', { expires_in: 60, content_type: 'not a type' })).status).toBe(400);
-      expect((await uploadUrl('x.txt', { expires_in: 604801 })).status).toBe(400);
+      expect((await uploadUrl('x.txt', { expires_in: 60, size: 1, content_type: 'not a type' })).status).toBe(400);
+      expect((await uploadUrl('x.txt', { expires_in: 604801, size: 1 })).status).toBe(400);
+    });
+
+    it.each([{}, { size: -1 }, { size: 1.5 }, { size: '5' }, { size: null }])('an upload URL needs the size in bytes: %j → 400', async (body) => {
+      const response = await uploadUrl('sized.txt', { expires_in: 60, ...body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'body must state the upload\'s size in bytes, like {"size": 1234, "expires_in": 3600}' });
+    });
+
+    it('a size over TSFORGE_MAX_UPLOAD_BYTES → 413, no URL; the signed size must be sent exactly (403 otherwise)', async () => {
+      const over = await uploadUrl('big.bin', { expires_in: 60, size: 1024 ** 3 + 1 });
+      expect(over.status).toBe(413);
+      expect(await over.json()).toEqual({ error: 'payload_too_large', error_description: `uploads are limited to ${1024 ** 3} bytes` });
+      const { url } = (await (await uploadUrl('four.bin', { expires_in: 60, size: 4 })).json()) as { url: string };
+      for (const body of ['abc', 'abcde']) expect((await fetch(url, { method: 'PUT', body })).status).toBe(403);
+      expect((await fetch(`${server.url}/api/files/four.bin`, { method: 'HEAD', headers: auth() })).status).toBe(404);
+      expect((await fetch(url, { method: 'PUT', body: 'abcd' })).status).toBe(201);
     });
   });
 });

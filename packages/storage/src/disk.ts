@@ -1,10 +1,12 @@
 import { checkBody, checkMaxBytes, holdErrors, knownLength, tooLarge } from './body.js';
-import { parseContentType, resolveContentType } from './content-type.js';
+import { resolveContentType } from './content-type.js';
+import { checkBase, checkDisposition, checkLength, checkType } from './signing-options.js';
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
-import type { ByteRange, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
+import { checkPrecondition, normalizePrecondition, type Precondition } from './precondition.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
@@ -39,6 +41,11 @@ export interface SignedUploadUrlOptions {
   expiresIn: number;
   /** Signed into the URL: the uploader must send exactly this Content-Type. */
   contentType?: string;
+  /**
+   * Signed into the URL: the uploader must send exactly this many bytes (Content-Length). The
+   * only way to bound an upload that goes straight to the store (S3), never through the app.
+   */
+  contentLength?: number;
 }
 
 export interface GetStreamOptions {
@@ -94,6 +101,15 @@ export class Disk {
     return this.#driver;
   }
 
+  /**
+   * Asks the store whether it is usable (drivers without a check pass): `E_MISCONFIGURED` for a
+   * missing bucket or refused credentials, `E_IO` (cause: the network error) when unreachable.
+   */
+  async check(): Promise<void> {
+    const driver = this.#driver;
+    if (driver.check) await this.#io('check', '', () => driver.check!());
+  }
+
   /** Stores `body` at `key`, replacing any previous file atomically. */
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<FileStat> {
     const k = normalizeKey(key);
@@ -108,8 +124,13 @@ export class Disk {
     if (options.metadata !== undefined) opts.metadata = checkMetadata(options.metadata);
     if (options.maxBytes !== undefined) opts.maxBytes = options.maxBytes;
     if (options.visibility !== undefined) opts.visibility = options.visibility;
+    const precondition = normalizePrecondition(options.precondition);
     const release = holdErrors(body);
-    const stat = await this.#io('put', k, () => this.#driver.put(k, body, opts)).finally(release);
+    const stat = await this.#io('put', k, async () => {
+      await this.#precheck(k, precondition);
+      if (precondition && this.#driver.capabilities?.atomicPreconditions) opts.precondition = precondition;
+      return this.#driver.put(k, body, opts);
+    }).finally(release);
     this.#metrics?.bytesWritten(this.name, stat.size);
     return stat;
   }
@@ -160,10 +181,28 @@ export class Disk {
     }
   }
 
-  /** Idempotent: deleting a missing key succeeds. */
-  async delete(key: string): Promise<void> {
+  /** Idempotent: deleting a missing key succeeds (unless a precondition asks for a version). */
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const k = normalizeKey(key);
-    return this.#io('delete', k, () => this.#driver.delete(k));
+    const precondition = normalizePrecondition(options.precondition);
+    return this.#io('delete', k, async () => {
+      await this.#precheck(k, precondition);
+      if (precondition && this.#driver.capabilities?.atomicPreconditions) return this.#driver.delete(k, { precondition });
+      return this.#driver.delete(k);
+    });
+  }
+
+  /**
+   * Refuses early, before a body is streamed: enough for drivers without atomic preconditions
+   * (S3 here), where a write by someone else between this stat and the change goes unseen.
+   */
+  async #precheck(key: string, precondition: Precondition | undefined): Promise<void> {
+    if (!precondition) return;
+    const current = await this.#driver.stat(key).then((stat) => stat.etag, (err: unknown) => {
+      if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
+      throw err;
+    });
+    checkPrecondition(precondition, current);
   }
 
   /**
@@ -288,6 +327,7 @@ export class Disk {
     const k = normalizeKey(key);
     const params: SignedParams = {};
     if (o?.contentType !== undefined) params['content-type'] = checkType(o.contentType, 'contentType');
+    if (o?.contentLength !== undefined) params['content-length'] = String(checkLength(o.contentLength));
     return this.#sign('PUT', k, this.#checkExpiry(o?.expiresIn), params);
   }
 
@@ -310,6 +350,7 @@ export class Disk {
         ...(params['response-content-type'] ? { responseContentType: params['response-content-type'] } : {}),
         ...(params['response-content-disposition'] ? { responseContentDisposition: params['response-content-disposition'] } : {}),
         ...(params['content-type'] ? { contentType: params['content-type'] } : {}),
+        ...(params['content-length'] ? { contentLength: Number(params['content-length']) } : {}),
       }));
       return { url: presigned.url, method, headers: presigned.headers, expiresAt };
     }
@@ -319,7 +360,9 @@ export class Disk {
       throw new StorageError('E_MISCONFIGURED', 'signed URLs need both a signer and signedUrlBase');
     }
     const signature = signer.sign({ method, key, expiresAt: expiresAtS, params });
-    const headers: Record<string, string> = params['content-type'] ? { 'content-type': params['content-type'] } : {};
+    const headers: Record<string, string> = {};
+    if (params['content-type']) headers['content-type'] = params['content-type'];
+    if (params['content-length']) headers['content-length'] = params['content-length'];
     return { url: `${base}/${encodeKeyPath(key)}?${signedQuery(expiresAtS, params, signature)}`, method, headers, expiresAt };
   }
 
@@ -350,33 +393,8 @@ function resolveRange(range: { start: number; end?: number }, size: number): Byt
   return { start, end: Math.min(end ?? size - 1, size - 1) };
 }
 
-function checkType(value: unknown, name: string): string {
-  const type = typeof value === 'string' ? parseContentType(value) : undefined;
-  if (type === undefined) throw new TypeError(`${name} must be a media type like "text/plain"`);
-  return type;
-}
-
-function checkDisposition(value: unknown): string {
-  if (typeof value !== 'string' || !/^[\x20-\x7e]{1,1024}$/.test(value)) {
-    throw new TypeError('responseContentDisposition must be 1-1024 printable ASCII characters (use filename*= for others)');
-  }
-  return value;
-}
-
 function wrap(err: unknown, operation: string, key: string): StorageError {
   if (err instanceof StorageError) return err;
   return new StorageError('E_IO', `storage ${operation} failed for ${JSON.stringify(key)}`, { cause: err });
 }
 
-function checkBase(name: string, base: string): string {
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
-  }
-  if (url.search !== '' || url.hash !== '' || base.includes('?') || base.includes('#')) {
-    throw new TypeError(`${name} must not have a query or fragment`);
-  }
-  return base.replace(/\/+$/, '');
-}

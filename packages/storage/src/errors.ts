@@ -8,6 +8,7 @@ export type StorageErrorCode =
   | 'E_MISCONFIGURED'
   | 'E_TOO_LARGE'
   | 'E_RANGE_NOT_SATISFIABLE'
+  | 'E_PRECONDITION_FAILED'
   | 'E_IO';
 
 /** The HTTP status each code maps to; 5xx codes are never shown to a client. */
@@ -21,6 +22,7 @@ export const STORAGE_ERROR_STATUS: Readonly<Record<StorageErrorCode, number>> = 
   E_MISCONFIGURED: 500,
   E_TOO_LARGE: 413,
   E_RANGE_NOT_SATISFIABLE: 416,
+  E_PRECONDITION_FAILED: 412,
   E_IO: 500,
 });
 

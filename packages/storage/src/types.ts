@@ -1,3 +1,5 @@
+import type { Precondition } from './precondition.js';
+
 export interface FileStat {
   key: string;
   size: number;
@@ -20,6 +22,17 @@ export interface PutOptions {
   visibility?: Visibility;
   /** Stored with the file, returned by `stat`: lowercase names, ASCII values, 2 KiB in all. */
   metadata?: Record<string, string>;
+  /**
+   * RFC 9110 §13.1: write only if the current version matches (`E_PRECONDITION_FAILED` otherwise).
+   * Checked atomically with the write where `capabilities.atomicPreconditions` says so, else by
+   * `Disk` with a stat just before (another writer can slip in between).
+   */
+  precondition?: Precondition;
+}
+
+export interface DeleteOptions {
+  /** As for `put`: delete only if the current version matches. */
+  precondition?: Precondition;
 }
 
 export type PutBody = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -45,6 +58,8 @@ export interface PresignRequest {
   responseContentDisposition?: string;
   /** PUT only: the type the uploader must send, signed into the URL. */
   contentType?: string;
+  /** PUT only: the exact body length, signed into the URL so the store refuses any other. */
+  contentLength?: number;
 }
 
 export interface PresignedRequest {
@@ -58,6 +73,8 @@ export interface DriverCapabilities {
   visibility: boolean;
   /** Longest lifetime of a presigned URL the store accepts, in seconds. */
   maxPresignExpiresIn?: number;
+  /** Whether `put` and `delete` check `precondition` themselves, atomically with the change. */
+  atomicPreconditions?: boolean;
 }
 
 /**
@@ -79,7 +96,7 @@ export interface StorageDriver {
    */
   getStream(key: string, range?: ByteRange): Promise<{ stat: FileStat; stream: NodeJS.ReadableStream }>;
   /** Idempotent: deleting a missing key succeeds. */
-  delete(key: string): Promise<void>;
+  delete(key: string, options?: DeleteOptions): Promise<void>;
   /** Every key starting with `prefix` (a plain string prefix, '' = all), in UTF-8 byte order of the key. */
   list(prefix: string, options?: ListOptions): AsyncIterable<FileStat>;
   /** Keys only, where that is cheaper than `list` (S3 lists without content types). */
@@ -92,4 +109,9 @@ export interface StorageDriver {
   presign?(request: PresignRequest): Promise<PresignedRequest>;
   /** The unsigned URL of a public file, when the store serves files itself. */
   publicUrl?(key: string): string | undefined;
+  /**
+   * One cheap request that proves the store is there and the credentials work (S3: HeadBucket),
+   * for a start-up check. `E_MISCONFIGURED` when the store answers no; anything else as thrown.
+   */
+  check?(): Promise<void>;
 }

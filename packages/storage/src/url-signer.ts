@@ -6,16 +6,18 @@ export type SignedMethod = 'GET' | 'PUT';
 
 /**
  * What a signed URL may pin besides method, key and expiry: for a download, the type and
- * disposition the response carries; for an upload, the type the uploader must send.
+ * disposition the response carries; for an upload, the type and length the uploader must send.
  */
 export interface SignedParams {
   'response-content-type'?: string;
   'response-content-disposition'?: string;
   'content-type'?: string;
+  /** Upload only: the exact byte count the uploader must send (decimal). */
+  'content-length'?: string;
 }
 
 // In this order in the signed message; each appears in the URL only when set.
-const PARAMS = ['response-content-type', 'response-content-disposition', 'content-type'] as const;
+const PARAMS = ['response-content-type', 'response-content-disposition', 'content-type', 'content-length'] as const;
 const MAX_PARAM_LENGTH = 1024;
 
 export interface UrlSignerOptions {

@@ -75,6 +75,22 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     }
   };
 
+  it('check() is HeadBucket: passes on the bucket, E_MISCONFIGURED naming a missing one, E_IO when unreachable', () => withBucket(async ({ disk }) => {
+    await disk.check();
+    const s = swift.server();
+    const config = { region: s.region, forcePathStyle: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } };
+    const missing = new S3Driver({ ...config, bucket: 'no-such-bucket-here', endpoint: s.endpoint });
+    const unreachable = new S3Driver({ ...config, bucket: 'b-1', endpoint: 'http://127.0.0.1:1' });
+    try {
+      const err = await expectCode(new Disk(missing).check(), 'E_MISCONFIGURED');
+      expect(err.message).toBe('the S3 bucket "no-such-bucket-here" does not exist');
+      await expectCode(new Disk(unreachable).check(), 'E_IO');
+    } finally {
+      missing.close();
+      unreachable.close();
+    }
+  }));
+
   it('case 1: a streamed 2012-byte upload is stored byte-exact (no aws-chunked framing)', () => withBucket(async ({ disk, client, bucket }) => {
     const body = Buffer.alloc(2012, 7);
     await disk.put('exact.bin', Readable.from([body.subarray(0, 1000), body.subarray(1000)]));
@@ -155,6 +171,23 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     const right = await fetch(signed.url, { method: 'PUT', body: 'png bytes', headers: signed.headers });
     expect(right.status).toBe(200);
     expect((await disk.stat('typed.png')).contentType).toBe('image/png');
+  }));
+
+  it('case 8: a fixed content length is signed, so the store refuses a body of any other length (403)', () => withBucket(async ({ disk }) => {
+    const signed = await disk.signedUploadUrl('sized.bin', { expiresIn: 60, contentLength: 4 });
+    expect(signed.headers).toEqual({ 'content-length': '4' });
+    expect(new URL(signed.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
+    for (const body of ['abcde', 'abc', 'x'.repeat(1024 * 1024)]) {
+      expect((await fetch(signed.url, { method: 'PUT', body })).status).toBe(403);
+    }
+    // Chunked, so no Content-Length at all: refused as well.
+    const streamed = await fetch(signed.url, { method: 'PUT', body: Readable.toWeb(Readable.from([Buffer.from('abcd')])) as ReadableStream, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBeGreaterThanOrEqual(400);
+    expect(await disk.exists('sized.bin')).toBe(false);
+    expect((await fetch(signed.url, { method: 'PUT', body: 'abcd' })).status).toBe(200);
+    expect((await disk.stat('sized.bin')).size).toBe(4);
+    await expect(disk.signedUploadUrl('x', { expiresIn: 5, contentLength: -1 })).rejects.toThrow(TypeError);
+    await expect(disk.signedUploadUrl('x', { expiresIn: 5, contentLength: 1.5 })).rejects.toThrow(TypeError);
   }));
 
   it('presigned GET: response overrides are signed and applied', () => withBucket(async ({ disk }) => {

@@ -19,9 +19,10 @@ export interface SwiftContext {
 
 export function useSwift(): SwiftContext {
   let swift: SwiftServer | undefined;
+  // A busy shared machine can take a while to start Swift's four Python servers.
   beforeAll(async () => {
-    swift = await startSwift();
-  });
+    swift = await startSwift({ timeoutMs: 90_000 });
+  }, 120_000);
   afterAll(async () => {
     await swift?.stop();
   });

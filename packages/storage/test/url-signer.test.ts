@@ -245,6 +245,20 @@ describe('pinned response headers and signed uploads', () => {
     }
   });
 
+  it('an upload URL can pin the exact length: returned as a header to send, and altering it breaks the signature', async () => {
+    const { box, disk } = await setup();
+    try {
+      const signed = await disk.signedUploadUrl('sized.bin', { expiresIn: 60, contentLength: 12 });
+      expect(signed.headers).toEqual({ 'content-length': '12' });
+      const { key, query } = parse(signed.url);
+      expect(disk.verifySignedUrl(key, query, 'PUT')).toEqual({ 'content-length': '12' });
+      await expectCode(() => disk.verifySignedUrl(key, query.replace('content-length=12', 'content-length=13'), 'PUT'), 'E_SIGNATURE_INVALID');
+      await expectCode(() => disk.verifySignedUrl(key, query.replace(/&?content-length=12/, ''), 'PUT'), 'E_SIGNATURE_INVALID');
+    } finally {
+      await box.cleanup();
+    }
+  });
+
   it('an upload URL is signed for PUT only, with its content type returned as a header to send', async () => {
     const { box, disk } = await setup();
     try {

@@ -7,6 +7,11 @@ export interface AuthorizationRequestSummary {
   /** The scopes the user is asked to grant. */
   scopes: string[];
   state: string | undefined;
+  /**
+   * Whether the consent page may offer "remember this decision". False for public clients:
+   * nothing proves a later request comes from the same app (RFC 8252 §8.6).
+   */
+  canRememberConsent: boolean;
 }
 
 /**

@@ -49,20 +49,22 @@ export class AuthorizationEndpoint {
   async authorize(o: { params: AuthorizationParams; userId?: string | null | undefined }): Promise<AuthorizationDecision> {
     return this.#decide(o.params, async (req) => {
       if (o.userId === undefined || o.userId === null || o.userId === '') return { type: 'need-login', request: summary(req) };
-      const consent = await this.#deps.store.consents.get(o.userId, req.client.id);
+      // RFC 8252 §8.6: without proof of the client's identity the server "SHOULD NOT process the
+      // repeated request as an automatic approval" — a public client is asked every time.
+      const consent = canRemember(req) ? await this.#deps.store.consents.get(o.userId, req.client.id) : null;
       const granted = new Set(consent?.scopes ?? []);
       if (!req.scopes.every((s) => granted.has(s))) return { type: 'need-consent', request: summary(req), userId: o.userId };
       return this.#codeRedirect(req, o.userId);
     });
   }
 
-  /** The consent page's answer. `remember` stores the approval for this user and client. */
+  /** The consent page's answer. `remember` stores the approval for this user and a confidential client. */
   async decideConsent(o: { params: AuthorizationParams; userId: string; approved: boolean; remember?: boolean }): Promise<AuthorizationDecision> {
     if (typeof o.userId !== 'string' || o.userId === '') throw new TypeError('decideConsent: userId is required');
     return this.#decide(o.params, async (req) => {
       // RFC 6749 §4.1.2.1 access_denied: "The resource owner or authorization server denied the request."
       if (!o.approved) throw new RedirectableError(new OAuth2Error('access_denied', 'the user denied the request'), req.redirectUri, req.state);
-      if (o.remember) {
+      if (o.remember && canRemember(req)) {
         const previous = await this.#deps.store.consents.get(o.userId, req.client.id);
         const scopes = [...new Set([...(previous?.scopes ?? []), ...req.scopes])];
         await this.#deps.store.consents.save({ userId: o.userId, clientId: req.client.id, scopes, updatedAt: new Date(this.#deps.clock()) });
@@ -148,5 +150,13 @@ export class AuthorizationEndpoint {
 }
 
 function summary(req: ValidatedRequest): AuthorizationRequestSummary {
-  return { clientId: req.client.id, clientName: req.client.name, redirectUri: req.redirectUri, scopes: [...req.scopes], state: req.state };
+  return {
+    clientId: req.client.id, clientName: req.client.name, redirectUri: req.redirectUri, scopes: [...req.scopes], state: req.state,
+    canRememberConsent: canRemember(req),
+  };
+}
+
+/** Only a client that authenticates at the token endpoint may have its consent remembered (RFC 8252 §8.6). */
+function canRemember(req: ValidatedRequest): boolean {
+  return !req.client.isPublic;
 }

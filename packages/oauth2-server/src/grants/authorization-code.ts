@@ -12,15 +12,18 @@ export const authorizationCodeGrant: GrantHandler = {
   async handle(ctx: GrantContext): Promise<TokenResponseBody> {
     const code = ctx.params.get('code');
     if (code === undefined) throw new OAuth2Error('invalid_request', 'the code parameter is missing');
-    const record = await consume(ctx, code);
-    const client = ctx.client.client;
-    // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the authenticated
-    // confidential client, or if the client is public, ensure that the code was issued to
-    // "client_id" in the request". The code is already burned: a mismatch means it leaked.
-    if (record.clientId !== client.id) throw invalidGrant('the authorization code is invalid');
-    if (ctx.now.getTime() >= record.expiresAt.getTime()) throw invalidGrant('the authorization code has expired');
-    checkRedirectUri(ctx, record);
+    const hash = ctx.tokens.hashCode(code);
+    if (hash === null) throw invalidGrant('the authorization code is invalid');
+    const found = await ctx.store.authorizationCodes.find(hash);
+    if (!found) throw invalidGrant('the authorization code is invalid');
+    // A used code goes straight to replay detection; a fresh one is checked before it is
+    // consumed, so a request that fails them changes nothing (RFC 6749 §5.2).
+    if (found.consumedAt === null) checkBeforeConsume(ctx, found);
+    const record = await consume(ctx, hash);
+    // RFC 7636 §4.6: a wrong verifier is checked after the consume on purpose: the code stays
+    // burned, so it cannot be used to guess verifiers.
     checkPkce(ctx, record);
+    const client = ctx.client.client;
     const body = await ctx.tokens.issue({
       clientId: client.id,
       userId: record.userId,
@@ -36,9 +39,16 @@ export const authorizationCodeGrant: GrantHandler = {
   },
 };
 
-async function consume(ctx: GrantContext, code: string): Promise<AuthorizationCodeRecord> {
-  const hash = ctx.tokens.hashCode(code);
-  if (hash === null) throw invalidGrant('the authorization code is invalid');
+function checkBeforeConsume(ctx: GrantContext, record: AuthorizationCodeRecord): void {
+  // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the authenticated
+  // confidential client, or if the client is public, ensure that the code was issued to
+  // "client_id" in the request".
+  if (record.clientId !== ctx.client.client.id) throw invalidGrant('the authorization code is invalid');
+  if (ctx.now.getTime() >= record.expiresAt.getTime()) throw invalidGrant('the authorization code has expired');
+  checkRedirectUri(ctx, record);
+}
+
+async function consume(ctx: GrantContext, hash: string): Promise<AuthorizationCodeRecord> {
   const result = await ctx.store.authorizationCodes.consume(hash, ctx.now);
   if (result.status === 'not_found') throw invalidGrant('the authorization code is invalid');
   if (result.status === 'already_consumed') {

@@ -16,10 +16,18 @@ export const refreshTokenGrant: GrantHandler = {
   async handle(ctx: GrantContext): Promise<TokenResponseBody> {
     const token = ctx.params.get('refresh_token');
     if (token === undefined) throw new OAuth2Error('invalid_request', 'the refresh_token parameter is missing');
-    const record = await consume(ctx, token);
-    if (ctx.now.getTime() >= record.expiresAt.getTime()) throw invalidGrant('the refresh token has expired');
-    const scopes = narrow(ctx.params.get('scope'), record.scopes);
-    return ctx.tokens.issue({
+    const hash = ctx.tokens.refreshHash(token);
+    if (hash === null) throw invalidGrant('the refresh token is invalid');
+    // RFC 6749 §5.2 / §6: every check runs before the token is consumed, so a request that fails
+    // (a wider scope, an expired token) changes nothing and the client's next, correct refresh
+    // is not taken for a reuse.
+    const presented = await ctx.store.refreshTokens.find(hash);
+    // RFC 6749 §6: the token is bound to the client; another client's token is simply unknown.
+    if (!presented || presented.clientId !== ctx.client.client.id) throw invalidGrant('the refresh token is invalid');
+    if (ctx.now.getTime() >= presented.expiresAt.getTime()) throw invalidGrant('the refresh token has expired');
+    const scopes = narrow(ctx.params.get('scope'), presented.scopes);
+    const record = await consume(ctx, hash);
+    const body = await ctx.tokens.issue({
       clientId: record.clientId,
       userId: record.userId,
       scopes,
@@ -28,13 +36,24 @@ export const refreshTokenGrant: GrantHandler = {
       // included by the client in the request" — narrowing applies to the access token only.
       refreshScopes: record.scopes,
     });
+    await assertFamilyAlive(ctx, record);
+    return body;
   },
 };
 
-async function consume(ctx: GrantContext, token: string): Promise<RefreshTokenRecord> {
-  const hash = ctx.tokens.refreshHash(token);
-  if (hash === null) throw invalidGrant('the refresh token is invalid');
-  // RFC 6749 §6: the token is bound to the client; another client's token is simply unknown.
+/**
+ * RFC 9700 §4.14.2 / RFC 7009 §2.1: a reuse or a revocation that ran between our consume and our
+ * save deleted the family before our tokens existed. Revocation deletes the family's refresh
+ * tokens first (the presented one included, rotated or not) and sweeps again after; we save
+ * first and look second, so one of the two always sees the other's tokens.
+ */
+async function assertFamilyAlive(ctx: GrantContext, record: RefreshTokenRecord): Promise<void> {
+  if (await ctx.store.refreshTokens.find(record.hash)) return;
+  await ctx.tokens.revokeGrant(record.grantId);
+  throw invalidGrant('the refresh token has been revoked');
+}
+
+async function consume(ctx: GrantContext, hash: string): Promise<RefreshTokenRecord> {
   const result = await ctx.store.refreshTokens.consume(hash, ctx.client.client.id, ctx.now);
   if (result.status === 'not_found') throw invalidGrant('the refresh token is invalid');
   if (result.status === 'consumed') return result.record;

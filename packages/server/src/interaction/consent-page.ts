@@ -24,7 +24,7 @@ ${scopes}
 <form method="post" action="${o.action}">
 <input type="hidden" name="csrf" value="${o.csrf}">
 ${hiddenParams(o.params)}
-<label class="check"><input type="checkbox" name="remember" value="1"> Remember this decision for ${o.request.clientName}</label>
+${o.request.canRememberConsent ? html`<label class="check"><input type="checkbox" name="remember" value="1"> Remember this decision for ${o.request.clientName}</label>` : ''}
 <div class="actions">
 <button type="submit" name="decision" value="approve" autofocus>Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Synchronizer tokens for the login and consent forms: an HMAC of the session id and the form's
- * purpose under a key of its own. A page embeds the token; the POST must bring it back with the
- * same session cookie. A forged cross-site POST has neither the cookie (SameSite=Lax) nor the
- * token, and a token from one form does not open the other.
+ * Synchronizer tokens for the login and consent forms: an HMAC of the session id, the form's
+ * purpose and what the form is bound to, under a key of its own. A page embeds the token; the
+ * POST must bring it back with the same session cookie and the same binding. A forged cross-site
+ * POST has neither the cookie (SameSite=Lax) nor the token, a token from one form does not open
+ * the other, and a consent token does not approve a request other than the one shown.
  */
 export class CsrfTokens {
   readonly #key: Buffer;
@@ -14,14 +15,15 @@ export class CsrfTokens {
     this.#key = key;
   }
 
-  issue(sessionId: string, form: 'login' | 'consent'): string {
-    return createHmac('sha256', this.#key).update(`${form}\0${sessionId}`).digest('base64url');
+  /** `boundTo`: text the POST must reproduce exactly (the consent form's authorization request). */
+  issue(sessionId: string, form: 'login' | 'consent', boundTo = ''): string {
+    return createHmac('sha256', this.#key).update(`${form}\0${sessionId}\0${boundTo}`).digest('base64url');
   }
 
-  verify(sessionId: string, form: 'login' | 'consent', token: unknown): boolean {
+  verify(sessionId: string, form: 'login' | 'consent', token: unknown, boundTo = ''): boolean {
     if (typeof token !== 'string' || token.length > 100) return false;
     const given = Buffer.from(token, 'base64url');
-    const expected = Buffer.from(this.issue(sessionId, form), 'base64url');
+    const expected = Buffer.from(this.issue(sessionId, form, boundTo), 'base64url');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

@@ -34,3 +34,17 @@ export function toQuery(params: FormParams): string {
   }
   return q.toString();
 }
+
+/**
+ * The canonical text of an authorization request, for binding a form to it: every parameter
+ * (client_id, redirect_uri, scope, state, the PKCE challenge, anything else) sorted by name, line
+ * breaks normalised (a browser submits a hidden field's LF as CRLF). Any other value → other text.
+ */
+export function requestBinding(params: FormParams): string {
+  const lines = (v: string): string => v.replace(/\r\n?/g, '\n');
+  const entries = Object.entries(params)
+    .map(([name, value]): [string, string[]] => [name, (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(lines)])
+    .filter(([, values]) => values.length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}

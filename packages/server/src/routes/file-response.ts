@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
+import { StorageError, preconditionHolds, type Disk, type FileStat } from '@tsforge/storage';
 import { sendError } from '../plugins/errors.js';
 import { decideRange } from './byte-range.js';
 import { reachedStorage } from '../plugins/storage-log.js';
+import { preconditionOf } from './preconditions.js';
 
 export interface SendFileOptions {
   /** Ask browsers to download rather than render (for URLs anyone may open). */
@@ -18,11 +19,16 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, dis
   reachedStorage(request);
   if (request.method === 'HEAD') {
     const stat = await disk.stat(key);
+    if (!matches(request, stat)) return preconditionFailed(reply);
     setFileHeaders(reply, stat, options);
     return notModified(request, stat) ? reply.code(304).send() : reply.send();
   }
   if (request.headers.range !== undefined) return sendRange(request, reply, disk, key, options);
   const { stat, stream } = await disk.getStream(key);
+  if (!matches(request, stat)) {
+    destroy(stream);
+    return preconditionFailed(reply);
+  }
   setFileHeaders(reply, stat, options);
   if (notModified(request, stat)) {
     destroy(stream);
@@ -34,6 +40,7 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, dis
 /** RFC 9110 §14.2: a GET with Range gets 206 and that part, 416, or (ignored) the whole file. */
 async function sendRange(request: FastifyRequest, reply: FastifyReply, disk: Disk, key: string, options: SendFileOptions) {
   const whole = await disk.stat(key);
+  if (!matches(request, whole)) return preconditionFailed(reply);
   setFileHeaders(reply, whole, options);
   // RFC 9110 §13.2.2: If-None-Match is evaluated before Range.
   if (notModified(request, whole)) return reply.code(304).send();
@@ -86,10 +93,20 @@ function setFileHeaders(reply: FastifyReply, stat: FileStat, options: SendFileOp
   }
 }
 
+/** RFC 9110 §13.2.2 step 1: If-Match first; false → 412 (§13.1.1). */
+function matches(request: FastifyRequest, stat: FileStat): boolean {
+  const precondition = preconditionOf(request);
+  return precondition?.ifMatch === undefined || preconditionHolds({ ifMatch: precondition.ifMatch }, stat.etag);
+}
+
+/** §13.2.2 step 3: If-None-Match false on GET or HEAD → 304 (§13.1.2). */
 function notModified(request: FastifyRequest, stat: FileStat): boolean {
-  const header = request.headers['if-none-match'];
-  if (!header) return false;
-  return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === stat.etag);
+  const precondition = preconditionOf(request);
+  return precondition?.ifNoneMatch !== undefined && !preconditionHolds({ ifNoneMatch: precondition.ifNoneMatch }, stat.etag);
+}
+
+function preconditionFailed(reply: FastifyReply) {
+  return sendError(reply, 412, 'precondition_failed', 'the file\'s current version does not match If-Match');
 }
 
 function encodeRfc5987(value: string): string {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat } from '@tsforge/storage';
+import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat, type Precondition } from '@tsforge/storage';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
@@ -11,6 +11,8 @@ import { describeFile as describe } from '../file-json.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
 import { reachedStorage } from '../plugins/storage-log.js';
+import { preconditionOf } from './preconditions.js';
+import { uploadContentType, uploadHeaderCheck } from './upload-request.js';
 
 export interface FilesRoutesOptions {
   disk: Disk;
@@ -43,26 +45,18 @@ export function filesRoutes(options: FilesRoutesOptions) {
       uploads.removeAllContentTypeParsers();
       uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-      uploads.put('/api/files/*', { onRequest: canWrite, config: { streamsBody: true } }, async (request, reply) => {
+      const checkUpload = uploadHeaderCheck(maxUploadBytes);
+      uploads.put('/api/files/*', { onRequest: [canWrite, checkUpload], config: { streamsBody: true } }, async (request, reply) => {
         const key = keyOf(request);
-        const declared = Number(request.headers['content-length'] ?? 0);
-        if (declared > maxUploadBytes) {
-          return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
-        }
-        // RFC 9112 §6.1: chunked is the only transfer coding decoded here; storing still-encoded
-        // bytes as the file would be wrong, so refuse (RFC 9110 §15.6.2: 501).
-        const coding = request.headers['transfer-encoding'];
-        if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
-          return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
-        }
         const body = (request.body as Readable | undefined) ?? '';
         const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
         let stat: FileStat;
         reachedStorage(request);
         try {
           stat = await disk.put(key, body, {
-            contentType: request.headers['content-type'] ?? 'application/octet-stream',
+            contentType: uploadContentType(request),
             maxBytes: maxUploadBytes,
+            ...preconditionOption(request),
           });
         } finally {
           stopWatching();
@@ -77,7 +71,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
 
       // PUT /files/<key>?expires=…&signature=…: an upload URL this server signed (local disks;
       // on S3 the presigned URL points at the store itself).
-      uploads.put('/files/*', { config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
+      uploads.put('/files/*', { onRequest: checkUpload, config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
     });
 
     app.route({
@@ -92,7 +86,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
     app.delete('/api/files/*', { onRequest: canWrite }, async (request, reply) => {
       const key = keyOf(request);
       reachedStorage(request);
-      await disk.delete(key);
+      await disk.delete(key, preconditionOption(request));
       logger.info({ key, client_id: request.token?.clientId }, 'file deleted');
       return reply.code(204).send();
     });
@@ -102,8 +96,9 @@ export function filesRoutes(options: FilesRoutesOptions) {
       const prefix = singleQueryValue(query, 'prefix') ?? '';
       const cursor = singleQueryValue(query, 'cursor');
       const limitText = singleQueryValue(query, 'limit');
-      const limit = limitText === undefined ? MAX_PAGE : Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      // Digits only: Number() would also take "1e2", "0x10", " 5" and "" (0).
+      const limit = limitText === undefined ? MAX_PAGE : /^[0-9]{1,7}$/.test(limitText) ? Number(limitText) : NaN;
+      if (!(limit >= 1 && limit <= MAX_PAGE)) {
         return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_PAGE}`);
       }
       // Keys come in UTF-8 byte order (S3's order); the cursor is the last key of the page before.
@@ -132,13 +127,27 @@ export function filesRoutes(options: FilesRoutesOptions) {
         const { url, expiresAt } = await disk.signedUrl(key, { expiresIn });
         return reply.header('cache-control', 'no-store').send({ url, expires_at: expiresAt.toISOString() });
       }
-      const signed = await disk.signedUploadUrl(key, { expiresIn, ...(contentType ? { contentType } : {}) });
-      logger.info({ key, client_id: request.token?.clientId, expires_in: expiresIn }, 'upload URL signed');
+      // The bytes of an S3 upload never pass through here: the size is signed into the URL, so
+      // the store itself refuses any other length, and the limit is enforced now.
+      const size = sizeOf(request.body);
+      if (size === null) {
+        return sendError(reply, 400, 'invalid_request', 'body must state the upload\'s size in bytes, like {"size": 1234, "expires_in": 3600}');
+      }
+      if (size > maxUploadBytes) {
+        return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
+      }
+      const signed = await disk.signedUploadUrl(key, { expiresIn, contentLength: size, ...(contentType ? { contentType } : {}) });
+      logger.info({ key, client_id: request.token?.clientId, expires_in: expiresIn, size }, 'upload URL signed');
       return reply.header('cache-control', 'no-store').send({
         url: signed.url, method: signed.method, headers: signed.headers, expires_at: signed.expiresAt.toISOString(),
       });
     });
   };
+}
+
+function preconditionOption(request: FastifyRequest): { precondition?: Precondition } {
+  const precondition = preconditionOf(request);
+  return precondition ? { precondition } : {};
 }
 
 function rawKeyOf(request: FastifyRequest): string {
@@ -157,6 +166,13 @@ function expiresInOf(body: unknown): number | null {
   if (value === undefined) return DEFAULT_SIGNED_URL_TTL;
   // Range is the storage library's to judge (1..max), so its error names the limit.
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The `size` an upload URL is signed for: a whole number of bytes; null when missing or malformed. */
+function sizeOf(body: unknown): number | null {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const value = (body as Record<string, unknown>).size;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 /** undefined: none asked for; null: malformed. */

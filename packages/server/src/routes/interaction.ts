@@ -4,7 +4,7 @@ import type { Logger } from '@tsforge/logging';
 import { consentPage } from '../interaction/consent-page.js';
 import type { CsrfTokens } from '../interaction/csrf.js';
 import { errorPage } from '../interaction/error-page.js';
-import { carriedParams, type FormParams, one, parseForm, toQuery } from '../interaction/form.js';
+import { carriedParams, type FormParams, one, parseForm, requestBinding, toQuery } from '../interaction/form.js';
 import { formTarget, pageHeaders } from '../interaction/html.js';
 import type { LoginHook } from '../interaction/login-hook.js';
 import { loginPage } from '../interaction/login-page.js';
@@ -107,8 +107,10 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
     app.post(CONSENT_PATH, async (request, reply) => {
       const form = formBody(request);
       const session = sessions.read(request.headers.cookie);
-      if (!session || !csrf.verify(session.id, 'consent', one(form, 'csrf'))) return staleForm(reply);
       const params = carriedParams(form);
+      // The token is bound to the exact request the page showed: another client_id, redirect_uri,
+      // scope, state or code_challenge in the hidden fields is a forged approval, not a stale one.
+      if (!session || !csrf.verify(session.id, 'consent', one(form, 'csrf'), requestBinding(params))) return staleForm(reply);
       const userId = await currentUser(request, session);
       if (!userId) return redirect(reply, 303, back(params));
       const decision = await oauth.decideConsent({
@@ -140,7 +142,7 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
       case 'need-consent': {
         const user = login ? null : await oauth.getUser(decision.userId);
         return html(reply, 200, consentPage({
-          request: decision.request, params, csrf: csrf.issue(session.id, 'consent'), action: CONSENT_PATH,
+          request: decision.request, params, csrf: csrf.issue(session.id, 'consent', requestBinding(params)), action: CONSENT_PATH,
           username: user?.username ?? decision.userId,
         }), formTarget(decision.request.redirectUri));
       }

@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tsforge/logging';
 import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
-import { tokenRateKey } from './token-rate-key.js';
+import { type ClientEndpoint, clientRateKey } from './token-rate-key.js';
 import type { TokenMetricsSink } from '../domain-metrics.js';
 
 export interface OAuthRoutesOptions {
   bodyLimit: number;
-  /** Token requests per client and IP; null when unlimited. */
+  /** Requests per client and IP to each endpoint that authenticates clients (token, revocation, introspection); null when unlimited. */
   tokenLimiter?: RateLimiter | null;
   /** Told of refusals made here, before the core runs (the core reports its own outcomes). */
   tokenMetrics?: TokenMetricsSink;
@@ -33,22 +33,35 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
     // `allow`: what a 405 for any other method (OPTIONS) lists.
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
     const config = { allow: ['POST'] };
-    app.route({ method: methods, url: paths.revocation, config, handler: async (request, reply) => send(reply, await oauth.revocation(endpointRequest(request))) });
-    app.route({ method: methods, url: paths.introspection, config, handler: async (request, reply) => send(reply, await oauth.introspection(endpointRequest(request))) });
-    app.route({ method: methods, url: paths.token, config, handler: async (request, reply) => {
+    /**
+     * Runs an endpoint under its rate limit: 429 with Retry-After when the claimed client
+     * (decoded, with this IP) is over its allowance. Token requests each count; revocation and
+     * introspection count failed client authentications only, so a resource server that
+     * introspects every request it serves is never throttled, while guessing secrets is.
+     */
+    const limited = async (endpoint: ClientEndpoint, request: FastifyRequest, reply: FastifyReply, run: (req: TokenRequest) => Promise<EndpointResponse>) => {
       const req = endpointRequest(request);
-      if (limiter) {
-        const verdict = await limiter.consume(tokenRateKey(req, request.ip));
-        if (!verdict.allowed) {
-          tokenMetrics?.tokenError('slow_down');
-          return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
-            .send({ error: 'slow_down', error_description: `too many token requests; retry after ${verdict.retryAfter} seconds` });
-        }
+      if (!limiter) return send(reply, await run(req));
+      const key = clientRateKey(endpoint, req, request.ip);
+      const everyRequest = endpoint === 'token';
+      const verdict = everyRequest ? await limiter.consume(key) : await limiter.peek(key);
+      if (!verdict.allowed) {
+        if (everyRequest) tokenMetrics?.tokenError('slow_down');
+        return reply.code(429).headers({ 'retry-after': String(verdict.retryAfter), 'cache-control': 'no-store', pragma: 'no-cache' })
+          .send({ error: 'slow_down', error_description: `too many ${endpoint} requests; retry after ${verdict.retryAfter} seconds` });
       }
+      const response = await run(req);
+      if (!everyRequest && response.status === 401) await limiter.consume(key);
+      return send(reply, response);
+    };
+
+    app.route({ method: methods, url: paths.revocation, config, handler: (request, reply) => limited('revocation', request, reply, (req) => oauth.revocation(req)) });
+    app.route({ method: methods, url: paths.introspection, config, handler: (request, reply) => limited('introspection', request, reply, (req) => oauth.introspection(req)) });
+    app.route({ method: methods, url: paths.token, config, handler: (request, reply) => limited('token', request, reply, async (req) => {
       const response = await oauth.token(req);
       if (logger?.isLevelEnabled('debug')) logger.debug(tokenOutcome(req, response), 'token request');
-      return send(reply, response);
-    } });
+      return response;
+    }) });
 
     // What the framework rejects before the endpoint runs (an unparseable media type, a body
     // over the limit) still answers in RFC 6749 §5.2's shape, never cacheable.

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
-import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
 import { sendFile } from './file-response.js';
 import { describeFile } from '../file-json.js';
 import { reachedStorage } from '../plugins/storage-log.js';
+import { uploadContentType } from './upload-request.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
@@ -43,7 +43,7 @@ export interface SignedUploadOptions {
 /**
  * `PUT /files/<key>?expires=…&signature=…`: one upload with a URL made by
  * `POST /api/files/<key>/upload-url`. Signed with the method, so a download URL cannot upload;
- * a pinned `content-type` must be sent exactly (as S3 does, 403 otherwise).
+ * a pinned `content-type` and `content-length` must be sent exactly (as S3 does, 403 otherwise).
  */
 export function signedUploadHandler(options: SignedUploadOptions) {
   const { disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
@@ -54,20 +54,17 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     if (pinned['content-type'] !== undefined && sent !== pinned['content-type']) {
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Type: ${pinned['content-type']}`);
     }
-    // RFC 9112 §6.1: chunked is the only transfer coding decoded here (RFC 9110 §15.6.2: 501).
-    const coding = request.headers['transfer-encoding'];
-    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
-      return sendError(reply, 501, 'not_implemented', `transfer coding "${coding}" is not supported; send the body as is or chunked`);
-    }
-    if (Number(request.headers['content-length'] ?? 0) > maxUploadBytes) {
-      return sendError(reply, 413, 'payload_too_large', `uploads are limited to ${maxUploadBytes} bytes`);
+    const length = pinned['content-length'];
+    if (length !== undefined && request.headers['content-length'] !== length) {
+      // As S3 does for a presigned PUT with a signed Content-Length (403 there too).
+      throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Length: ${length}`);
     }
     const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
     reachedStorage(request);
     try {
       stat = await disk.put(key, (request.body as Readable | undefined) ?? '', {
-        contentType: sent ?? 'application/octet-stream',
+        contentType: uploadContentType(request),
         maxBytes: maxUploadBytes,
       });
     } finally {

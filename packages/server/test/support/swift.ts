@@ -9,9 +9,10 @@ export function describeSwift(name: string, fn: () => void): void {
 /** Swift with one bucket for the enclosing suite, and the env that points tsforge at it. */
 export function swiftForSuite(bucket = 'tsforge-files'): { env(): NodeJS.ProcessEnv; server(): SwiftServer } {
   let swift: SwiftServer | undefined;
+  // A busy shared machine can take a while to start Swift's four Python servers.
   beforeAll(async () => {
-    swift = await startSwift({ buckets: [bucket] });
-  });
+    swift = await startSwift({ buckets: [bucket], timeoutMs: 90_000 });
+  }, 120_000);
   afterAll(async () => {
     await swift?.stop();
   });

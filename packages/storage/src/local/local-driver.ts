@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { knownLength, toSource, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import type { ByteRange, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
+import { checkPrecondition, type Precondition } from '../precondition.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
@@ -45,7 +46,7 @@ const READ_ATTEMPTS = 4;
  */
 export class LocalDriver implements StorageDriver {
   /** Files on disk have no per-file visibility: serve public ones through `Disk.url` and your own route. */
-  readonly capabilities: DriverCapabilities = { visibility: false };
+  readonly capabilities: DriverCapabilities = { visibility: false, atomicPreconditions: true };
   readonly #data: Jail;
   readonly #meta: Jail;
   readonly #fileMode: number;
@@ -100,6 +101,8 @@ export class LocalDriver implements StorageDriver {
       // data file a reader opens, the sidecar it reads afterwards describes it (see Sidecar).
       // Commits to one key take turns, so `previous` is exactly what the data rename replaces.
       const record = await this.#commits.run(key, async () => {
+        // Under the key's turn, so no other write of this process lands between check and rename.
+        await this.#checkUnderLock(key, options.precondition);
         const previous = await this.#currentVersion(target, segments);
         const record = sidecarFor(contentType, written.etag, written.stat, options.metadata, previous);
         meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
@@ -175,7 +178,7 @@ export class LocalDriver implements StorageDriver {
     }
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const segments = this.#segments(key, false);
     const target = join(this.#data.base, ...segments);
     const metaTarget = sidecarPath(this.#meta.base, segments);
@@ -184,6 +187,7 @@ export class LocalDriver implements StorageDriver {
       await this.#meta.check(dirname(metaTarget));
       // In turn with commits to the same key, so a racing put lands whole or is removed whole.
       await this.#commits.run(key, async () => {
+        await this.#checkUnderLock(key, options.precondition);
         const stat = await lstat(target).catch((err: unknown) => {
           const code = errnoCode(err);
           if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -253,6 +257,19 @@ export class LocalDriver implements StorageDriver {
       throw err;
     });
     return stat?.isFile() ? this.#readSidecar(segments, stat) : undefined;
+  }
+
+  /**
+   * The precondition against the version on disk now. Atomic against writers in this process
+   * only: one writing process per root (see the README).
+   */
+  async #checkUnderLock(key: string, precondition: Precondition | undefined): Promise<void> {
+    if (!precondition) return;
+    const current = await this.stat(key).then((stat) => stat.etag, (err: unknown) => {
+      if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
+      throw err;
+    });
+    checkPrecondition(precondition, current);
   }
 
   async #readSidecar(segments: readonly string[], stat: Stats): Promise<SidecarVersion | undefined> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import {
-  CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand,
+  CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
   ListObjectsV2Command, PutObjectCommand, S3Client, type HeadObjectCommandOutput, type ObjectCannedACL,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -13,7 +13,7 @@ import { encodeKeyPath } from '../key.js';
 import type {
   ByteRange, DriverCapabilities, FileStat, ListOptions, PresignRequest, PresignedRequest, PutBody, PutOptions, StorageDriver,
 } from '../types.js';
-import { MAX_PRESIGN_EXPIRES_IN, clientConfig, resolveS3Options, type ResolvedS3Options, type S3DriverOptions } from './s3-config.js';
+import { MAX_PRESIGN_EXPIRES_IN, clientConfig, misconfigured, resolveS3Options, type ResolvedS3Options, type S3DriverOptions } from './s3-config.js';
 import { mapS3Error } from './s3-errors.js';
 
 const HEAD_CONCURRENCY = 32;
@@ -43,6 +43,21 @@ export class S3Driver implements StorageDriver {
   /** The SDK client, for what this driver does not cover (bucket policies, lifecycle rules, ...). */
   get client(): S3Client {
     return this.#client;
+  }
+
+  /** HeadBucket: a bucket that does not exist or credentials it refuses are `E_MISCONFIGURED`. */
+  async check(): Promise<void> {
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.#o.bucket }));
+    } catch (err) {
+      // HEAD has no body, so a missing bucket is a bare 404 ("NotFound"), not "NoSuchBucket".
+      const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+      const name = (err as { name?: unknown })?.name;
+      if (status === 404 || name === 'NoSuchBucket' || name === 'NotFound') {
+        throw misconfigured(`the S3 bucket "${this.#o.bucket}" does not exist`, err);
+      }
+      throw mapS3Error(err);
+    }
   }
 
   async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
@@ -195,14 +210,20 @@ export class S3Driver implements StorageDriver {
         ...(request.responseContentType ? { ResponseContentType: request.responseContentType } : {}),
         ...(request.responseContentDisposition ? { ResponseContentDisposition: request.responseContentDisposition } : {}),
       })
-      : new PutObjectCommand({ Bucket: bucket, Key: request.key, ...(request.contentType ? { ContentType: request.contentType } : {}) });
+      : new PutObjectCommand({
+        Bucket: bucket,
+        Key: request.key,
+        ...(request.contentType ? { ContentType: request.contentType } : {}),
+        ...(request.contentLength !== undefined ? { ContentLength: request.contentLength } : {}),
+      });
     if (request.method === 'PUT' && request.contentType) headers['content-type'] = request.contentType;
-    // The presigner never signs content-type unless told: a fixed type must be signed, so an
-    // upload with another type is refused by the store (403).
+    if (request.method === 'PUT' && request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    // The presigner signs neither content-type nor content-length unless told: a fixed value must
+    // be signed, so an upload with another type or length is refused by the store (403).
     const url = await getSignedUrl(this.#presigner, command, {
       expiresIn: request.expiresIn,
       signingDate: new Date(this.#o.clock()),
-      ...(headers['content-type'] ? { signableHeaders: new Set(['content-type']) } : {}),
+      ...(Object.keys(headers).length ? { signableHeaders: new Set(Object.keys(headers)) } : {}),
     });
     return { url, headers };
   }

@@ -237,6 +237,21 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       assert.deepEqual(await disk.deleteAll('list/'), { deleted: 1005, failed: [] });
       assert.deepEqual(await diskKeys(disk, 'list/'), []);
     }, 180_000); // 2000+ requests against a remote store
+
+    test('RFC 9110 §13.1 through Disk: a failed precondition is E_PRECONDITION_FAILED and changes nothing', async (driver) => {
+      const disk = new Disk(driver);
+      const v1 = await disk.put('cond.txt', 'v1');
+      await rejectsWith(disk.put('cond.txt', 'v2', { precondition: { ifNoneMatch: '*' } }), 'E_PRECONDITION_FAILED');
+      await rejectsWith(disk.put('cond.txt', chunks(['v', '2']), { precondition: { ifMatch: ['"stale"'] } }), 'E_PRECONDITION_FAILED');
+      await rejectsWith(disk.delete('cond.txt', { precondition: { ifMatch: ['"stale"'] } }), 'E_PRECONDITION_FAILED');
+      await rejectsWith(disk.put('absent.txt', 'x', { precondition: { ifMatch: '*' } }), 'E_PRECONDITION_FAILED');
+      assert.equal((await read(driver, 'cond.txt')).toString(), 'v1');
+      await assert.rejects(driver.stat('absent.txt'));
+      const v2 = await disk.put('cond.txt', 'v2', { precondition: { ifMatch: [v1.etag] } });
+      await disk.put('new.txt', 'n', { precondition: { ifNoneMatch: '*' } });
+      await disk.delete('cond.txt', { precondition: { ifMatch: [v2.etag] } });
+      await assert.rejects(driver.stat('cond.txt'));
+    });
   });
 }
 
