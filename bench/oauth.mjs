@@ -3,7 +3,8 @@
 // empty disk), and introspection: tsforge (opaque and JWT,
 // tokens in SQLite) beside oidc-provider (its in-memory adapter, opaque and JWT ES256) and
 // @node-oauth/oauth2-server (in-memory model), all measured in this one run with autocannon.
-// 127.0.0.1 only; BENCH_OAUTH_DURATION seconds per row (default 5), BENCH_OAUTH_CONNECTIONS (50).
+// 127.0.0.1 only; BENCH_OAUTH_DURATION seconds per row (default 5), BENCH_OAUTH_CONNECTIONS (50),
+// BENCH_OAUTH_WARMUP seconds of unmeasured token requests per server first (default 5).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,9 @@ import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_OAUTH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_OAUTH_CONNECTIONS ?? 50);
+// Unmeasured token requests first: otherwise the first row of each server pays for its JIT
+// warm-up (compiler threads count in its CPU time), and that row is always the token endpoint.
+const WARMUP = Number(process.env.BENCH_OAUTH_WARMUP ?? 5);
 const CLI = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
 const here = (f) => new URL(`./oauth/${f}`, import.meta.url).pathname;
 const FORM = 'application/x-www-form-urlencoded';
@@ -75,6 +79,7 @@ async function getToken(url, auth, body) {
 /** One system: token endpoint, bearer route, introspection (when it has one). */
 async function bench(name, pid, target) {
   const row = { name };
+  if (WARMUP > 0) await autocannon({ connections: CONNECTIONS, duration: WARMUP, url: target.tokenUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: target.tokenBody });
   row.token = await measure(pid, { url: target.tokenUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: target.tokenBody });
   const token = await getToken(target.tokenUrl, target.auth, target.tokenBody);
   if (target.bearerUrl) row.bearer = await measure(pid, { url: target.bearerUrl, headers: { authorization: `Bearer ${token}` } });
