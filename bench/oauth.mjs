@@ -1,16 +1,21 @@
 // npm run bench, OAuth part: client_credentials with client_secret_basic at POST /oauth/token,
-// a bearer-protected route that validates the token, and introspection: tsforge (opaque and JWT,
+// a bearer-protected route that validates the token (tsforge serve: `GET /api/files?limit=1` on an
+// empty disk), and introspection: tsforge (opaque and JWT,
 // tokens in SQLite) beside oidc-provider (its in-memory adapter, opaque and JWT ES256) and
 // @node-oauth/oauth2-server (in-memory model), all measured in this one run with autocannon.
-// 127.0.0.1 only; BENCH_OAUTH_DURATION seconds per row (default 5), BENCH_OAUTH_CONNECTIONS (50).
+// 127.0.0.1 only; BENCH_OAUTH_DURATION seconds per row (default 5), BENCH_OAUTH_CONNECTIONS (50),
+// BENCH_OAUTH_WARMUP seconds of unmeasured token requests per server first (default 5).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_OAUTH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_OAUTH_CONNECTIONS ?? 50);
+// Unmeasured token requests first: otherwise the first row of each server pays for its JIT
+// warm-up (compiler threads count in its CPU time), and that row is always the token endpoint.
+const WARMUP = Number(process.env.BENCH_OAUTH_WARMUP ?? 5);
 const CLI = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
 const here = (f) => new URL(`./oauth/${f}`, import.meta.url).pathname;
 const FORM = 'application/x-www-form-urlencoded';
@@ -41,11 +46,28 @@ function start(args, env, pattern = (l) => l.url) {
 }
 const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
 
-async function measure(options) {
+/** CPU seconds (user + system) a process has used so far; undefined where /proc is not there. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Throughput, p99, and the server's CPU time per request: on a machine shared with the load
+ * generator and other work, CPU per request moves far less than req/s between runs.
+ */
+async function measure(pid, options) {
+  const before = cpuSeconds(pid);
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+  const after = cpuSeconds(pid);
   const failed = result.non2xx + result.errors;
   if (failed) throw new Error(`${options.url}: ${failed} failed requests`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  const cpuUs = before === undefined || after === undefined ? undefined : ((after - before) / result.requests.total) * 1e6;
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUs };
 }
 
 async function getToken(url, auth, body) {
@@ -55,12 +77,13 @@ async function getToken(url, auth, body) {
 }
 
 /** One system: token endpoint, bearer route, introspection (when it has one). */
-async function bench(name, target) {
+async function bench(name, pid, target) {
   const row = { name };
-  row.token = await measure({ url: target.tokenUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: target.tokenBody });
+  if (WARMUP > 0) await autocannon({ connections: CONNECTIONS, duration: WARMUP, url: target.tokenUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: target.tokenBody });
+  row.token = await measure(pid, { url: target.tokenUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: target.tokenBody });
   const token = await getToken(target.tokenUrl, target.auth, target.tokenBody);
-  if (target.bearerUrl) row.bearer = await measure({ url: target.bearerUrl, headers: { authorization: `Bearer ${token}` } });
-  if (target.introspectUrl) row.introspect = await measure({ url: target.introspectUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: `token=${token}` });
+  if (target.bearerUrl) row.bearer = await measure(pid, { url: target.bearerUrl, headers: { authorization: `Bearer ${token}` } });
+  if (target.introspectUrl) row.introspect = await measure(pid, { url: target.introspectUrl, method: 'POST', headers: { authorization: target.auth, 'content-type': FORM }, body: `token=${token}` });
   console.error(`${name}: token ${Math.round(row.token.rps)}/s${row.bearer ? `, bearer ${Math.round(row.bearer.rps)}/s` : ''}${row.introspect ? `, introspection ${Math.round(row.introspect.rps)}/s` : ''}`);
   return row;
 }
@@ -76,8 +99,10 @@ try {
     const c = JSON.parse(execFileSync(process.execPath, [CLI, 'client', 'create', '--name', 'bench', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { env: { PATH: process.env.PATH, ...env } }).toString());
     const { child, info } = await start([CLI, 'serve', '--port', '0'], env, (l) => l.msg === 'listening');
     try {
-      rows.push(await bench(`tsforge serve, ${format}`, {
+      rows.push(await bench(`tsforge serve, ${format}`, child.pid, {
         tokenUrl: `${info.url}/oauth/token`, introspectUrl: `${info.url}/oauth/introspect`, auth: basic(c.client_id, c.client_secret), tokenBody: 'grant_type=client_credentials',
+        // The cheapest bearer-protected route it has: one page of an empty file listing.
+        bearerUrl: `${info.url}/api/files?limit=1`,
       }));
     } finally {
       await stop(child);
@@ -85,7 +110,7 @@ try {
     const core = await start([here('tsforge-core-server.mjs')], { DATA_DIR: tmp(), FORMAT: format });
     try {
       const i = core.info;
-      rows.push(await bench(`tsforge core on node:http, ${format}`, {
+      rows.push(await bench(`tsforge core on node:http, ${format}`, core.child.pid, {
         tokenUrl: `${i.url}${i.token}`, introspectUrl: `${i.url}${i.introspect}`, bearerUrl: `${i.url}/api/ping`, auth: basic(i.clientId, i.clientSecret), tokenBody: 'grant_type=client_credentials',
       }));
     } finally {
@@ -97,7 +122,7 @@ try {
   for (const format of ['opaque', 'jwt']) {
     const { child, info } = await start([here('oidc-provider-server.mjs')], { CLIENT_ID, CLIENT_SECRET, FORMAT: format });
     try {
-      rows.push(await bench(`oidc-provider, ${format === 'jwt' ? 'jwt ES256' : 'opaque'}`, {
+      rows.push(await bench(`oidc-provider, ${format === 'jwt' ? 'jwt ES256' : 'opaque'}`, child.pid, {
         tokenUrl: `${info.url}${info.token}`, bearerUrl: `${info.url}/api/ping`, auth: basic(CLIENT_ID, CLIENT_SECRET), tokenBody: 'grant_type=client_credentials&scope=read',
         // oidc-provider refuses to introspect its JWT access tokens (unsupported_token_type).
         introspectUrl: format === 'opaque' ? `${info.url}${info.introspect}` : undefined,
@@ -109,7 +134,7 @@ try {
   {
     const { child, info } = await start([here('node-oauth-server.mjs')], { CLIENT_ID, CLIENT_SECRET });
     try {
-      rows.push(await bench('@node-oauth/oauth2-server, opaque (memory)', {
+      rows.push(await bench('@node-oauth/oauth2-server, opaque (memory)', child.pid, {
         tokenUrl: `${info.url}${info.token}`, bearerUrl: `${info.url}/api/ping`, auth: basic(CLIENT_ID, CLIENT_SECRET), tokenBody: 'grant_type=client_credentials',
       }));
     } finally {
@@ -121,20 +146,28 @@ try {
 }
 
 const find = (name) => rows.find((r) => r.name === name);
-const cell = (m) => (m ? `${Math.round(m.rps)} | ${m.p99}` : '— | —');
-console.log(`\nOAuth: ${DURATION}s per row, autocannon -c ${CONNECTIONS}, node ${process.version}\n`);
-console.log('| system | token req/s | token p99 ms | bearer route req/s | bearer p99 ms | introspection req/s | introspection p99 ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+const cell = (m) => (m ? `${Math.round(m.rps)} | ${m.p99} | ${m.cpuUs === undefined ? '—' : Math.round(m.cpuUs)}` : '— | — | —');
+console.log(`\nOAuth: ${DURATION}s per row, autocannon -c ${CONNECTIONS}, node ${process.version}; CPU = server process µs per request\n`);
+console.log('| system | token req/s | p99 ms | CPU µs | bearer route req/s | p99 ms | CPU µs | introspection req/s | p99 ms | CPU µs |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.name} | ${cell(r.token)} | ${cell(r.bearer)} | ${cell(r.introspect)} |`);
 
 const oidcOpaque = find('oidc-provider, opaque');
 const oidcJwt = find('oidc-provider, jwt ES256');
 const nodeOauth = find('@node-oauth/oauth2-server, opaque (memory)');
 const ratio = (a, b) => (a && b ? (a.rps / b.rps).toFixed(2) : 'n/a');
-console.log('\n| target (issue) | tsforge serve | tsforge core on node:http |');
-console.log('|---|---:|---:|');
-const line = (label, pick, base, goal) => console.log(`| ${label} (goal ≥ ${goal}) | ${ratio(pick(find('tsforge serve, ' + label.split(' ')[0])), base)} | ${ratio(pick(find('tsforge core on node:http, ' + label.split(' ')[0])), base)} |`);
+// The same comparison by CPU per request: how many requests tsforge serves with the CPU the other spends on one.
+const cpuRatio = (a, b) => (a?.cpuUs && b?.cpuUs ? (b.cpuUs / a.cpuUs).toFixed(2) : 'n/a');
+console.log('\n| target (issue) | tsforge serve req/s ratio | by CPU per request | tsforge core req/s ratio | by CPU per request |');
+console.log('|---|---:|---:|---:|---:|');
+const line = (label, pick, base, goal) => {
+  const kind = label.split(' ')[0];
+  const serve = pick(find(`tsforge serve, ${kind}`));
+  const core = pick(find(`tsforge core on node:http, ${kind}`));
+  console.log(`| ${label} (goal ≥ ${goal}) | ${ratio(serve, base)} | ${cpuRatio(serve, base)} | ${ratio(core, base)} | ${cpuRatio(core, base)} |`);
+};
 line('opaque tokens / oidc-provider opaque', (r) => r?.token, oidcOpaque?.token, 3);
 line('opaque tokens / @node-oauth', (r) => r?.token, nodeOauth?.token, 1);
 line('jwt tokens / oidc-provider jwt', (r) => r?.token, oidcJwt?.token, 2);
 line('opaque introspection / oidc-provider', (r) => r?.introspect, oidcOpaque?.introspect, 4);
+line('opaque bearer route / oidc-provider', (r) => r?.bearer, oidcOpaque?.bearer, '—');

@@ -82,6 +82,30 @@ describe('tsforge user, client --public/--redirect-uri, token revoke, keys (the 
     }
   });
 
+  it('client delete in another process stops a running server from issuing tokens to that client at its next request', async () => {
+    const dir = tempDataDir();
+    try {
+      const created = await runCli(['client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { dataDir: dir });
+      const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+      await withTsforge({ dataDir: dir }, async (server) => {
+        const token = () => fetch(`${server.url}/oauth/token`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        });
+        // Twice, so the server holds the client record in memory before it is deleted elsewhere.
+        expect((await token()).status).toBe(200);
+        expect((await token()).status).toBe(200);
+        expect((await runCli(['client', 'delete', id], { dataDir: dir })).code).toBe(0);
+        const refused = await token();
+        expect(refused.status).toBe(401);
+        expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
+      });
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('commands that read data refuse a data dir that has none', async () => {
     const empty = tempDataDir();
     try {

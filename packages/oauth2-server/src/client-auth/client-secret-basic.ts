@@ -38,12 +38,9 @@ export const clientSecretBasic: ClientAuthMethod = {
   },
 
   async authenticate(input: ClientAuthInput, ctx: ClientAuthContext): Promise<AuthenticatedClient> {
-    // RFC 6749 §5.2: when the client used the Authorization header, the 401 "MUST include
-    // the WWW-Authenticate response header field matching the authentication scheme used".
-    const headers = { 'www-authenticate': challenge('Basic', { realm: ctx.realm }) };
     const credentials = decodeBasic(input.authorization ?? '');
     if (!credentials) {
-      throw new OAuth2Error('invalid_client', 'the Basic authorization header is malformed', { headers });
+      throw new OAuth2Error('invalid_client', 'the Basic authorization header is malformed', { headers: basicChallenge(ctx) });
     }
     const bodyId = input.params.get('client_id');
     if (bodyId !== undefined && bodyId !== credentials.id) {
@@ -51,8 +48,15 @@ export const clientSecretBasic: ClientAuthMethod = {
     }
     const client = await ctx.store.clients.get(credentials.id);
     if (!ctx.hasher.verifyClientSecret(client?.secretHash ?? null, credentials.secret) || !client) {
-      throw authenticationFailed(headers);
+      throw authenticationFailed(basicChallenge(ctx));
     }
     return { client, method: 'client_secret_basic', confidential: true };
   },
 };
+
+// RFC 6749 §5.2: when the client used the Authorization header, the 401 "MUST include
+// the WWW-Authenticate response header field matching the authentication scheme used".
+// Built only for a failure: a success never carries it.
+function basicChallenge(ctx: ClientAuthContext): Record<string, string> {
+  return { 'www-authenticate': challenge('Basic', { realm: ctx.realm }) };
+}

@@ -12,12 +12,14 @@ export function defaultClientAuthMethods(): ClientAuthMethod[] {
 /** Client authentication methods by name; picks the one a request uses. */
 export class ClientAuthRegistry {
   #methods = new Map<string, ClientAuthMethod>();
+  #list: ClientAuthMethod[];
 
   constructor(methods: Iterable<ClientAuthMethod>) {
     for (const m of methods) {
       if (this.#methods.has(m.name)) throw new TypeError(`client authentication method registered twice: ${m.name}`);
       this.#methods.set(m.name, m);
     }
+    this.#list = [...this.#methods.values()];
   }
 
   names(): string[] {
@@ -25,12 +27,13 @@ export class ClientAuthRegistry {
   }
 
   async authenticate(input: ClientAuthInput, ctx: ClientAuthContext): Promise<AuthenticatedClient> {
-    const used = [...this.#methods.values()].filter((m) => m.present(input));
-    // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
-    if (used.length > 1) {
-      throw new OAuth2Error('invalid_request', 'the request uses more than one client authentication method');
+    let method: ClientAuthMethod | undefined;
+    for (const m of this.#list) {
+      if (!m.present(input)) continue;
+      // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+      if (method) throw new OAuth2Error('invalid_request', 'the request uses more than one client authentication method');
+      method = m;
     }
-    const method = used[0];
     if (!method) {
       const headers: Record<string, string> = { 'www-authenticate': challenge('Basic', { realm: ctx.realm }) };
       throw new OAuth2Error('invalid_client', 'client authentication is required', { headers });

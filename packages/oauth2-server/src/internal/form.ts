@@ -6,6 +6,8 @@ import { OAuth2Error } from '../errors.js';
  * Returns null for malformed escapes or invalid UTF-8 instead of guessing.
  */
 export function formDecode(s: string): string | null {
+  // Most names and values (grant_type=client_credentials, tokens) have nothing to decode.
+  if (s.indexOf('%') === -1 && s.indexOf('+') === -1) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { RandomPool } from './random-pool.js';
 
 const TOKEN_BYTES = 32; // 256 bits: RFC 6749 §10.10 asks for tokens infeasible to guess
+
+// One per process, like the CSPRNG behind it: it holds no state but unread random bytes.
+const pool = new RandomPool();
 
 /**
  * Every credential carries a prefix so secret scanners (e.g. GitHub push protection) can
@@ -13,7 +16,7 @@ const shape = (prefix: string): RegExp => new RegExp(`^${prefix}[A-Za-z0-9_-]{43
 const SHAPES = { accessToken: shape(PREFIX.accessToken), refreshToken: shape(PREFIX.refreshToken), code: shape(PREFIX.code) };
 
 export function newCredential(kind: keyof typeof PREFIX): string {
-  return PREFIX[kind] + randomBytes(TOKEN_BYTES).toString('base64url');
+  return PREFIX[kind] + pool.base64url(TOKEN_BYTES);
 }
 
 export function looksLike(kind: keyof typeof PREFIX, s: unknown): s is string {
@@ -29,7 +32,7 @@ export function looksLikeAccessToken(s: unknown): s is string {
 }
 
 export function newId(prefix: string, bytes = 16): string {
-  return prefix + randomBytes(bytes).toString('base64url');
+  return prefix + pool.base64url(bytes);
 }
 
 export function newClientId(): string {
@@ -37,5 +40,5 @@ export function newClientId(): string {
 }
 
 export function newClientSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return pool.base64url(32);
 }

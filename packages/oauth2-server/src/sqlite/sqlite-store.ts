@@ -13,8 +13,7 @@ import type {
 import { consentTable, signingKeyTable, userTable } from './account-tables.js';
 import { accessTokenTable, authorizationCodeTable, refreshTokenTable } from './grant-tables.js';
 import { migrate } from './migrations.js';
-import { type ClientRow, toClient } from './rows.js';
-import { mapWriteError } from './write-error.js';
+import { clientTable } from './client-table.js';
 
 export interface SqliteStoreOptions {
   /** Database file; `:memory:` works for tests but loses everything on close. */
@@ -83,38 +82,4 @@ export class SqliteStore implements OAuth2Store {
   #assertOpen(): void {
     if (this.#closed) throw new OAuth2StoreError('closed', 'the store is closed');
   }
-}
-
-function clientTable(db: Database.Database, open: () => void): ClientStore {
-  const insert = db.prepare<[string, string, string | null, string, string, string, number]>(
-    'INSERT INTO clients (id, name, secret_hash, grant_types, scopes, redirect_uris, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const get = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE id = ?');
-  const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, id');
-  const del = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
-  return {
-    async create(c) {
-      open();
-      try {
-        insert.run(c.id, c.name, c.secretHash, JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
-          JSON.stringify(c.redirectUris), c.createdAt.getTime());
-      } catch (err) {
-        mapWriteError(err, 'a client with this id already exists');
-      }
-    },
-    async get(id) {
-      open();
-      const row = get.get(id);
-      return row ? toClient(row) : null;
-    },
-    async list() {
-      open();
-      return list.all().map(toClient);
-    },
-    async delete(id) {
-      open();
-      // ON DELETE CASCADE removes the client's codes, tokens and consents in the same statement.
-      return del.run(id).changes > 0;
-    },
-  };
 }
