@@ -65,16 +65,19 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
   installErrorHandling(app, httpLogger, allowedMethods);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
-  installStorageDebugLog(app, storageLogger);
 
   await app.register(healthRoutes(store, logger));
   await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2, logger: logging.module('oauth2') }));
   await app.register(interactionRoutes(interactionOptions(runtime, options.login)));
-  await app.register(filesRoutes({
-    disk, logger: storageLogger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
-    minUploadRateWindowMs: config.minUploadRateWindowMs,
-  }));
-  await app.register(signedFilesRoutes(disk));
+  // The storage debug hook only where the disk is served: every other request would run it for nothing.
+  await app.register(async function storageScope(scope) {
+    installStorageDebugLog(scope, storageLogger);
+    await scope.register(filesRoutes({
+      disk, logger: storageLogger, oauth, maxUploadBytes: config.maxUploadBytes, minUploadBytesPerSecond: config.minUploadBytesPerSecond,
+      minUploadRateWindowMs: config.minUploadRateWindowMs,
+    }));
+    await scope.register(signedFilesRoutes(disk));
+  });
   if (config.adminToken !== undefined) await app.register(adminRoutes({ logging, logger: logging.module('admin'), token: config.adminToken }));
   return app;
 }
