@@ -37,6 +37,20 @@ describe('JWT access tokens (RFC 9068)', () => {
     expect(await server.introspect(access)).toEqual({ active: false });
   });
 
+  it('a token verified once (then remembered) is still refused once revoked, and at its exp', async () => {
+    const { server, svcAuth, clock } = await flowServer({ accessTokenFormat: 'jwt' });
+    const { access } = await svcTokens(server, svcAuth);
+    const { access: other } = await svcTokens(server, svcAuth);
+    for (let i = 0; i < 3; i++) expect(await server.validateToken(access)).not.toBeNull();
+    expect(await server.validateToken(other)).not.toBeNull();
+    expect(await server.revoke(access, { clientId: 'svc' })).toBe('access_token');
+    expect(await server.validateToken(access)).toBeNull();
+    clock.advance(3599);
+    expect(await server.validateToken(other)).not.toBeNull();
+    clock.advance(1);
+    expect(await server.validateToken(other)).toBeNull();
+  });
+
   it('RFC 9068 §4: a tampered, foreign-issuer or expired token is not valid', async () => {
     const { server, svcAuth, clock } = await flowServer({ accessTokenFormat: 'jwt' });
     const { access } = await svcTokens(server, svcAuth);

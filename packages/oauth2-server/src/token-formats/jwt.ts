@@ -2,6 +2,7 @@ import { sign } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { SigningKeys } from './signing-keys.js';
 import type { AccessTokenFormat } from './types.js';
+import { VerifiedJwts } from './verified-jwts.js';
 
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -10,9 +11,11 @@ const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 /**
  * RFC 9068 JWT access tokens: header `typ: at+jwt` (§2.1); claims iss, exp, aud, sub,
  * client_id, iat, jti and scope (§2.2). Verification checks the signature, `typ`, `iss`, `aud`
- * and `exp` locally; the store lookup by `jti` that follows is what honours revocation.
+ * and `exp` locally; the store lookup by `jti` that follows is what honours revocation. A token
+ * verified once is remembered until its `exp` (`VerifiedJwts`); the store lookup still runs.
  */
 export function jwtFormat(o: { keys: SigningKeys; issuer: () => string; audience: () => string; clock: () => number }): AccessTokenFormat {
+  const verified = new VerifiedJwts();
   return {
     name: 'jwt',
 
@@ -33,6 +36,11 @@ export function jwtFormat(o: { keys: SigningKeys; issuer: () => string; audience
     },
 
     async keyOf(token) {
+      const known = verified.get(token, o.clock());
+      if (known) {
+        if (known.issuer === o.issuer() && known.audience === o.audience() && (await o.keys.verificationKey(known.kid))) return known.key;
+        verified.delete(token);
+      }
       if (token.length > 4096 || !JWS_SHAPE.test(token)) return null;
       let kid: unknown;
       try {
@@ -46,15 +54,20 @@ export function jwtFormat(o: { keys: SigningKeys; issuer: () => string; audience
       if (!k) return null;
       try {
         // RFC 9068 §4: reject unless typ is at+jwt, iss matches, aud is ours, not expired.
+        const issuer = o.issuer();
+        const audience = o.audience();
         const { payload } = await jwtVerify(token, k.key, {
           algorithms: [k.alg],
           typ: 'at+jwt',
-          issuer: o.issuer(),
-          audience: o.audience(),
+          issuer,
+          audience,
           currentDate: new Date(o.clock()),
           clockTolerance: 0,
         });
-        return typeof payload.jti === 'string' ? `jti:${payload.jti}` : null;
+        if (typeof payload.jti !== 'string') return null;
+        const key = `jti:${payload.jti}`;
+        if (typeof payload.exp === 'number') verified.set(token, { key, kid, issuer, audience, expiresAt: payload.exp * 1000 });
+        return key;
       } catch {
         return null;
       }
