@@ -50,6 +50,12 @@ describe('batchedCopy', () => {
     expect((await copy(source)).toString()).toBe('héllo wörld');
   });
 
+  it('a source its owner paused is still read to the end', async () => {
+    const source = Readable.from([Buffer.from('paused '), Buffer.from('source')]);
+    source.pause();
+    expect((await copy(source)).toString()).toBe('paused source');
+  });
+
   it('a source closed before its end without an error (a client abort) rejects', async () => {
     let reads = 0;
     const source = new Readable({ read() { if (++reads === 1) this.push('partial'); else this.destroy(); } });

@@ -90,6 +90,8 @@ export function batchedCopy(source: Readable, handle: FileHandle, meter: Content
       else done();
     });
     source.on('data', onData);
+    // A 'data' listener alone does not start a stream its owner paused.
+    source.resume();
   });
 }
 
