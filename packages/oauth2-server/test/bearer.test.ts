@@ -87,16 +87,18 @@ describe('authenticateBearer (RFC 6750)', () => {
     expect(await server.authenticateBearer(`Bearer ${token}`, 'read')).toEqual({ ok: false, response: invalidToken('the access token is invalid or has expired') });
   });
 
-  it('a store failure is a 500 without detail, reported to onError', async () => {
+  it('a store failure is a 503 temporarily_unavailable (retry later) without detail or challenge, reported to onError', async () => {
     const { server, store, errors } = makeServer();
     store.accessTokens.find = async () => {
       throw new Error('connection reset');
     };
     const res = await server.authenticateBearer(`Bearer ${token}`, 'read');
-    expect(res).toEqual({
-      ok: false,
-      response: { status: 500, headers: JSON_CT, body: { error: 'server_error', error_description: 'the server encountered an unexpected error' } },
-    });
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.response.status).toBe(503);
+    expect(res.response.headers['www-authenticate']).toBeUndefined();
+    expect(res.response.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(JSON.stringify(res.response.body)).not.toContain('connection reset');
     expect(errors).toHaveLength(1);
   });
 

@@ -25,6 +25,21 @@ export function toSource(body: PutBody): Readable | NodeJS.ReadableStream | Asyn
 }
 
 /**
+ * Any accepted body as a Readable to consume by its events. `owned` is false for the caller's own
+ * Readable, which is handed back as is: on a failure of ours it is to be paused and left open,
+ * never destroyed. Any other stream here was made for the body and is the consumer's to destroy.
+ */
+export function toReadable(body: PutBody): { stream: Readable; owned: boolean } {
+  if (body instanceof Readable) return { stream: body, owned: false };
+  const source = toSource(body);
+  if (source instanceof Readable) return { stream: source, owned: true };
+  if (typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    return { stream: Readable.from(source as AsyncIterable<Uint8Array>), owned: true };
+  }
+  return { stream: new Readable().wrap(source as NodeJS.ReadableStream), owned: true };
+}
+
+/**
  * Until the driver starts reading, an error on the caller's stream (a client abort) would have
  * no listener and crash the process. This listener keeps it quiet; a Node stream remembers the
  * error, so the driver's first read still fails with it. Returns the release.
@@ -55,16 +70,15 @@ export function tooLarge(maxBytes: number): StorageError {
 }
 
 /**
- * Counts and hashes bytes on their way to disk, and fails the pipeline the moment the count
+ * Counts and hashes bytes on their way to a store, and throws E_TOO_LARGE the moment the count
  * passes `maxBytes`, so an oversized upload is cut off rather than read to the end.
  */
-export class Meter extends Transform {
+export class ContentMeter {
   readonly #hash: Hash = createHash('sha256');
   readonly #maxBytes: number;
   #bytes = 0;
 
   constructor(maxBytes = Number.POSITIVE_INFINITY) {
-    super();
     this.#maxBytes = maxBytes;
   }
 
@@ -72,19 +86,48 @@ export class Meter extends Transform {
     return this.#bytes;
   }
 
+  /** Takes one chunk; returns it as bytes. Throws on a chunk that is not bytes or text. */
+  add(chunk: unknown): Uint8Array {
+    let bytes: Uint8Array;
+    if (chunk instanceof Uint8Array) bytes = chunk;
+    else if (typeof chunk === 'string') bytes = Buffer.from(chunk, 'utf8');
+    else throw new TypeError('body chunks must be Uint8Array');
+    this.#bytes += bytes.byteLength;
+    if (this.#bytes > this.#maxBytes) throw tooLarge(this.#maxBytes);
+    this.#hash.update(bytes);
+    return bytes;
+  }
+
   /** A quoted strong etag: the first 128 bits of the SHA-256 of the content, in hex. */
   etag(): string {
     return `"${this.#hash.digest('hex').slice(0, 32)}"`;
   }
+}
+
+/** A ContentMeter as a pass-through stream, failing the pipeline where the meter throws. */
+export class Meter extends Transform {
+  readonly #meter: ContentMeter;
+
+  constructor(maxBytes?: number) {
+    super();
+    this.#meter = new ContentMeter(maxBytes);
+  }
+
+  get bytes(): number {
+    return this.#meter.bytes;
+  }
+
+  etag(): string {
+    return this.#meter.etag();
+  }
 
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
     let bytes: Uint8Array;
-    if (chunk instanceof Uint8Array) bytes = chunk;
-    else if (typeof chunk === 'string') bytes = Buffer.from(chunk, 'utf8');
-    else return callback(new TypeError('body chunks must be Uint8Array'));
-    this.#bytes += bytes.byteLength;
-    if (this.#bytes > this.#maxBytes) return callback(tooLarge(this.#maxBytes));
-    this.#hash.update(bytes);
+    try {
+      bytes = this.#meter.add(chunk);
+    } catch (err) {
+      return callback(err as Error);
+    }
     callback(null, bytes);
   }
 }

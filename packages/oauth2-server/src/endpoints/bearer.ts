@@ -2,6 +2,7 @@ import { OAuth2Error, toPublicError } from '../errors.js';
 import { challenge, errorBody, jsonResponse } from '../internal/http.js';
 import { isScopeToken } from '../scope.js';
 import type { EndpointResponse, TokenInfo } from '../types.js';
+import { environmentFailure } from './common.js';
 import { safeReport } from './token.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token;
@@ -35,7 +36,8 @@ export async function authenticateBearer(
     }
     return { ok: true, token: info };
   } catch (err) {
-    const { error, unexpected } = toPublicError(err);
+    // A store that cannot answer is a 503 the caller may retry, never a 500 or a false 401.
+    const { error, unexpected } = toPublicError(environmentFailure(err));
     if (unexpected) safeReport(deps.onError, err);
     return { ok: false, response: errorResponse(deps.realm(), error) };
   }

@@ -48,7 +48,7 @@ export function authenticateClient(deps: ClientAuthDeps, authorization: string |
  * are reported to `onError` and leave with a generic description.
  */
 export function errorResponse(err: unknown, onError: (err: unknown) => void): { response: EndpointResponse; error: OAuth2Error } {
-  const { error, unexpected } = toPublicError(isBug(err) ? err : unavailable(err));
+  const { error, unexpected } = toPublicError(environmentFailure(err));
   if (unexpected) safeReport(onError, err);
   return { response: jsonResponse(error.status, errorBody(error), { ...error.headers, ...NO_STORE }), error };
 }
@@ -63,6 +63,11 @@ export async function storeCall<T>(work: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw unavailable(err);
   }
+}
+
+/** A failure as the public sees it: a bug stays itself (500), anything else not OAuth is a 503. */
+export function environmentFailure(err: unknown): unknown {
+  return isBug(err) ? err : unavailable(err);
 }
 
 function unavailable(err: unknown): unknown {

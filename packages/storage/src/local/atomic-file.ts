@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Meter } from '../body.js';
+import { ContentMeter, toReadable } from '../body.js';
 import { errnoCode } from '../errors.js';
+import type { PutBody } from '../types.js';
+import { batchedCopy } from './batched-copy.js';
 import type { Jail } from './jail.js';
 
 // Not every platform has these (Windows); 0 leaves the flag out.
@@ -48,38 +49,34 @@ export interface TempFile {
 }
 
 /**
- * Streams `source` into a fresh temp file beside `name` in `dir`, hashing as it goes, and fsyncs
+ * Streams `body` into a fresh temp file beside `name` in `dir`, hashing as it goes, and fsyncs
  * it. Nothing is ever buffered whole. On any failure (the source errors, `maxBytes` is passed,
- * the disk is full) the temp file is removed before the error is rethrown.
+ * the disk is full) the temp file is removed before the error is rethrown. A caller's Readable
+ * is left open on a failure of ours (an HTTP server can still answer 413 on its socket).
  */
 export async function writeTemp(
   jail: Jail,
   dir: string,
   name: string,
-  source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  body: PutBody,
   options: { maxBytes?: number; mode: number },
 ): Promise<TempFile> {
-  const { path, handle } = await openTemp(jail, dir, name, options.mode);
-  const meter = new Meter(options.maxBytes);
+  const { stream, owned } = toReadable(body);
+  let handle: FileHandle | undefined;
+  let path: string | undefined;
   try {
-    // The write stream owns the handle and closes it when the pipeline ends, however it ends.
-    await pipeline(source, meter, handle.createWriteStream());
-    return { path, etag: meter.etag(), stat: await syncFile(path) };
-  } catch (err) {
-    await handle.close().catch(() => {});
-    await removeQuietly(path);
-    throw err;
-  }
-}
-
-/** fsync(2) flushes the inode, whichever descriptor asks; the stat comes from that same descriptor. */
-async function syncFile(path: string): Promise<Stats> {
-  const handle = await open(path, constants.O_RDONLY | O_NOFOLLOW);
-  try {
+    ({ path, handle } = await openTemp(jail, dir, name, options.mode));
+    const meter = new ContentMeter(options.maxBytes);
+    await batchedCopy(stream, handle, meter);
     await handle.sync();
-    return await handle.stat();
-  } finally {
+    const stat = await handle.stat();
     await handle.close();
+    return { path, etag: meter.etag(), stat };
+  } catch (err) {
+    if (owned) stream.destroy();
+    await handle?.close().catch(() => {});
+    if (path !== undefined) await removeQuietly(path);
+    throw err;
   }
 }
 

@@ -2,7 +2,7 @@ import { constants, createReadStream, type Stats } from 'node:fs';
 import { lstat, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { knownLength, toSource, tooLarge } from '../body.js';
+import { knownLength, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
 import { checkPrecondition, type Precondition } from '../precondition.js';
@@ -95,7 +95,7 @@ export class LocalDriver implements StorageDriver {
       await this.#data.check(dir);
       await refuseNonFile(target);
       const limits = maxBytes === undefined ? { mode: this.#fileMode } : { maxBytes, mode: this.#fileMode };
-      data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, toSource(body), limits);
+      data = await writeTemp(this.#data, dir, segments[segments.length - 1]!, body, limits);
       const written = data;
       // The sidecar first, naming the new version and the one it replaces, then the data: whichever
       // data file a reader opens, the sidecar it reads afterwards describes it (see Sidecar).
@@ -105,7 +105,7 @@ export class LocalDriver implements StorageDriver {
         await this.#checkUnderLock(key, options.precondition);
         const previous = await this.#currentVersion(target, segments);
         const record = sidecarFor(contentType, written.etag, written.stat, options.metadata, previous);
-        meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Readable.from([Buffer.from(JSON.stringify(record))]), {
+        meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Buffer.from(JSON.stringify(record)), {
           mode: this.#fileMode,
         });
         await rename(meta.path, metaTarget);
