@@ -9,8 +9,9 @@
 // generator and whatever else runs on the machine share), the server's own CPU time per request
 // is read from /proc: it is much less sensitive to a noisy neighbour.
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds } from './proc.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -89,15 +90,6 @@ async function run(url, duration) {
   return result;
 }
 
-/** CPU seconds (user + system) a process has used so far; undefined where /proc is not there. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -6,10 +6,11 @@
 // 127.0.0.1 only; BENCH_OAUTH_DURATION seconds per row (default 5), BENCH_OAUTH_CONNECTIONS (50),
 // BENCH_OAUTH_WARMUP seconds of unmeasured token requests per server first (default 5).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { cpuSeconds } from './proc.mjs';
 
 const DURATION = Number(process.env.BENCH_OAUTH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_OAUTH_CONNECTIONS ?? 50);
@@ -46,15 +47,6 @@ function start(args, env, pattern = (l) => l.url) {
 }
 const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
 
-/** CPU seconds (user + system) a process has used so far; undefined where /proc is not there. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Throughput, p99, and the server's CPU time per request: on a machine shared with the load

@@ -5,7 +5,7 @@
 // sets the file size, BENCH_TRANSFER_ROUNDS (default 3) the rounds, BENCH_DURATION (default 5)
 // the seconds per rate measurement.
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Disk, LocalDriver, UrlSigner } from '../packages/storage/dist/index.js';
+import { cpuSeconds, rssBytes } from './proc.mjs';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_TRANSFER_MIB ?? 1024) * MIB;
@@ -49,16 +50,7 @@ function serve(dataDir) {
   });
 }
 
-function rssBytes(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
-}
 
-/** CPU seconds (user + system, every thread) a process has used, from /proc. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-}
 
 const ownCpuSeconds = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
 
