@@ -51,7 +51,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
         const key = keyOf(request);
         const body = (request.body as Readable | undefined) ?? '';
         sendContinue(reply);
-        const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+        const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
         let stat: FileStat;
         reachedStorage(request);
         try {

@@ -61,7 +61,7 @@ export function signedUploadHandler(options: SignedUploadOptions) {
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Length: ${length}`);
     }
     sendContinue(reply);
-    const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+    const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
     reachedStorage(request);
     try {
