@@ -46,8 +46,9 @@ function answerAfter(reply: FastifyReply, socket: Socket, status: number): void 
   const response = reply.raw;
   if (!response.headersSent) response.setHeader('connection', 'close');
   response.once('close', () => {
-    if (!response.writableFinished || !socket.writable) socket.destroy();
-    else socket.end(rawErrorResponse(status));
+    if (!response.writableFinished) socket.destroy();
+    // Still open only when the response kept the connection (its headers had gone out already).
+    else if (socket.writable) socket.end(rawErrorResponse(status));
   });
 }
 
