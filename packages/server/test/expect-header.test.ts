@@ -100,6 +100,12 @@ describe('RFC 9110 §10.1.1: Expect', () => {
     expect((await wire.next()).status).toBe(413);
   });
 
+  it('a sign-in form over its own (smaller) limit waiting for 100-continue gets the 413 instead of a 100', async () => {
+    const wire = await open();
+    wire.socket.write('POST /oauth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+    expect((await wire.next()).status).toBe(413);
+  });
+
   const bodies: { name: string; head: () => string | Promise<string>; body: string; status: number }[] = [
     {
       name: 'an upload',
