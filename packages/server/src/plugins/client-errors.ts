@@ -23,6 +23,7 @@ export function clientErrorHandler(logger: Logger, inFlight: RequestsInFlight) {
     // the requests were received." The request in flight arrived whole, so the bad bytes are the
     // next request's: the one in flight gets its own answer first, then the connection ends.
     if (reply?.request.raw.complete) {
+      logger.info({ code: err.code, status }, 'malformed HTTP request refused');
       answerAfter(reply, socket, status);
       return;
     }
