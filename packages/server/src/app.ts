@@ -7,6 +7,7 @@ import { installErrorHandling, sendError } from './plugins/errors.js';
 import { recordAllowedMethods } from './plugins/method-not-allowed.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
+import { installExpectations } from './plugins/expectations.js';
 import { installStorageDebugLog } from './plugins/storage-log.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { filesRoutes } from './routes/files.js';
@@ -65,6 +66,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
   installErrorHandling(app, httpLogger, allowedMethods);
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
+  installExpectations(app);
 
   await app.register(healthRoutes(store, logger));
   await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2, logger: logging.module('oauth2') }));

@@ -107,18 +107,27 @@ describe('slow clients cannot hold the server', () => {
     });
   });
 
-  it('an upload slower than the minimum rate is cut off and leaves no file', async () => {
+  it('RFC 9110 §15.5.9: an upload slower than the minimum rate gets a 408 with Connection: close, and leaves no file', async () => {
     await withTsforge({ env: { TSFORGE_MIN_UPLOAD_RATE: '100000', TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS: '300' } }, async (server) => {
       const token = await getToken(server.url, await createClient(server.dataDir));
       const { hostname, port } = new URL(server.url);
       const socket = connect(Number(port), hostname);
       socket.on('error', () => {});
       socket.write(`PUT /api/files/slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Request-Id: slow-upload-1\r\nContent-Length: 100000\r\n\r\nabc`);
-      const trickle = setInterval(() => socket.write('x'), 50);
+      let data = '';
+      socket.setEncoding('utf8').on('data', (d: string) => (data += d));
+      const trickle = setInterval(() => socket.writable && socket.write('x'), 50);
       await new Promise((r) => socket.once('close', r));
       clearInterval(trickle);
+      expect(data.slice(0, 12)).toBe('HTTP/1.1 408');
+      expect(data).toMatch(/^connection: close$/im);
+      expect(JSON.parse(data.slice(data.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'request_timeout', error_description: expect.stringContaining('bytes/s') });
       await until(() => server.logs().some((l) => l.request_id === 'slow-upload-1' && 'status' in l));
-      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, aborted: true, msg: 'request cut off by the server' }));
+      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1')).toContainEqual(expect.objectContaining({ status: 408, msg: 'request cut off by the server' }));
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(server.logs().filter((l) => l.request_id === 'slow-upload-1' && l.level !== 'debug' && !('status' in l))).toEqual([]);
+      expect(server.stderr()).toBe('');
+      expect(metrics).toMatch(/^http_requests_total\{[^}]*route="\/api\/files\/\*"[^}]*status="408"[^}]*\} 1$/m);
       expect((await fetch(`${server.url}/api/files/slow.bin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
     });
   });

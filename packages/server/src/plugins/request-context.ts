@@ -92,7 +92,7 @@ function logCompletion(write: AccessLineWriter, request: FastifyRequest, fields:
   };
   // 501 answers a client asking for what the server does not do: not the server's failure.
   if (status >= 500 && status !== 501) write('error', line, 'request failed');
-  else if (aborted && request.cutOffStatus !== undefined) write('warn', line, 'request cut off by the server');
+  else if (request.cutOffStatus !== undefined) write('warn', line, 'request cut off by the server');
   else if (aborted) write('warn', line, 'request aborted by the client');
   else if (status < 400 && QUIET_ROUTES.has(line.route)) write('debug', line, 'request completed');
   else write('info', line, 'request completed');

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { sendError } from './errors.js';
 
@@ -44,24 +44,42 @@ export class UploadTooSlow extends Error {
 }
 
 /**
- * Destroys the upload when fewer than `minBytesPerSecond` arrive over any `windowMs` window
+ * Cuts off the upload when fewer than `minBytesPerSecond` arrive over any `windowMs` window
  * (Kestrel's MinRequestBodyDataRate, in spirit). Returns a function that stops watching.
  */
-export function watchUploadRate(request: FastifyRequest, minBytesPerSecond: number, windowMs: number): () => void {
+export function watchUploadRate(reply: FastifyReply, minBytesPerSecond: number, windowMs: number): () => void {
   if (minBytesPerSecond === 0) return () => {};
-  const raw: IncomingMessage = request.raw;
-  const socket = raw.socket;
+  const socket = reply.request.raw.socket;
   let last = socket.bytesRead;
   const timer = setInterval(() => {
     const now = socket.bytesRead;
     if (now - last < (minBytesPerSecond * windowMs) / 1000) {
-      request.cutOffStatus = 408;
-      raw.destroy(new UploadTooSlow(`the upload sent less than ${minBytesPerSecond} bytes/s over ${windowMs / 1000} s`));
+      clearInterval(timer);
+      cutOff(reply, new UploadTooSlow(`the upload sent less than ${minBytesPerSecond} bytes/s over ${windowMs / 1000} s`));
     }
     last = now;
   }, windowMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * RFC 9110 §15.5.9: a 408 says the server did not receive a complete request in the time it was
+ * prepared to wait, and closes the connection. It is sent before the request is destroyed (which
+ * fails the disk's put, so no file is left). A response already under way cannot turn into a
+ * 408: the exchange is only aborted, and recorded as such.
+ */
+function cutOff(reply: FastifyReply, reason: UploadTooSlow): void {
+  const request = reply.request;
+  const raw: IncomingMessage = request.raw;
+  if (reply.raw.headersSent) {
+    raw.destroy(reason);
+    return;
+  }
+  request.cutOffStatus = 408;
+  reply.header('connection', 'close');
+  sendError(reply, 408, 'request_timeout', reason.message);
+  reply.raw.once('finish', () => raw.destroy(reason));
 }
 
 declare module 'fastify' {

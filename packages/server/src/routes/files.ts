@@ -6,6 +6,7 @@ import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
 import { sendError } from '../plugins/errors.js';
 import { watchUploadRate } from '../plugins/timeouts.js';
+import { sendContinue } from '../plugins/expectations.js';
 import { sendFile } from './file-response.js';
 import { describeFile as describe } from '../file-json.js';
 import { signedUploadHandler } from './signed-files.js';
@@ -49,7 +50,8 @@ export function filesRoutes(options: FilesRoutesOptions) {
       uploads.put('/api/files/*', { onRequest: [canWrite, checkUpload], config: { streamsBody: true } }, async (request, reply) => {
         const key = keyOf(request);
         const body = (request.body as Readable | undefined) ?? '';
-        const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+        sendContinue(reply);
+        const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
         let stat: FileStat;
         reachedStorage(request);
         try {

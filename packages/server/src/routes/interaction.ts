@@ -43,6 +43,8 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
       (_request, body, done) => done(null, parseForm(body as string)));
+    // The form limit on the routes too: the 100-continue check (plugins/expectations.ts) reads the route's.
+    const formRoute = { bodyLimit: FORM_BODY_LIMIT };
 
     // Pages answer in HTML, even when something fails: a 4xx from the framework (a body too
     // large, a foreign media type) keeps its status; anything else is logged and shown as a 503.
@@ -80,7 +82,7 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
     });
 
     if (!login) {
-      app.post(LOGIN_PATH, async (request, reply) => {
+      app.post(LOGIN_PATH, formRoute, async (request, reply) => {
         const form = formBody(request);
         const session = sessions.read(request.headers.cookie);
         if (!session || !csrf.verify(session.id, 'login', one(form, 'csrf'))) return staleForm(reply);
@@ -104,7 +106,7 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
       });
     }
 
-    app.post(CONSENT_PATH, async (request, reply) => {
+    app.post(CONSENT_PATH, formRoute, async (request, reply) => {
       const form = formBody(request);
       const session = sessions.read(request.headers.cookie);
       const params = carriedParams(form);

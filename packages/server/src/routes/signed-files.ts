@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
 import { watchUploadRate } from '../plugins/timeouts.js';
+import { sendContinue } from '../plugins/expectations.js';
 import { sendFile } from './file-response.js';
 import { describeFile } from '../file-json.js';
 import { reachedStorage } from '../plugins/storage-log.js';
@@ -59,7 +60,8 @@ export function signedUploadHandler(options: SignedUploadOptions) {
       // As S3 does for a presigned PUT with a signed Content-Length (403 there too).
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Length: ${length}`);
     }
-    const stopWatching = watchUploadRate(request, minUploadBytesPerSecond, minUploadRateWindowMs);
+    sendContinue(reply);
+    const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
     let stat: FileStat;
     reachedStorage(request);
     try {
