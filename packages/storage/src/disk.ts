@@ -6,7 +6,7 @@ import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from '.
 import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
 import { checkPrecondition, normalizePrecondition, type Precondition } from './precondition.js';
-import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, PutResult, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
@@ -112,6 +112,11 @@ export class Disk {
 
   /** Stores `body` at `key`, replacing any previous file atomically. */
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<FileStat> {
+    return (await this.upsert(key, body, options)).stat;
+  }
+
+  /** `put`, also telling whether the key held no file before (`created`) or one was replaced. */
+  async upsert(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const k = normalizeKey(key);
     checkBody(body);
     checkMaxBytes(options.maxBytes);
@@ -126,13 +131,13 @@ export class Disk {
     if (options.visibility !== undefined) opts.visibility = options.visibility;
     const precondition = normalizePrecondition(options.precondition);
     const release = holdErrors(body);
-    const stat = await this.#io('put', k, async () => {
+    const result = await this.#io('put', k, async () => {
       await this.#precheck(k, precondition);
       if (precondition && this.#driver.capabilities?.atomicPreconditions) opts.precondition = precondition;
       return this.#driver.put(k, body, opts);
     }).finally(release);
-    this.#metrics?.bytesWritten(this.name, stat.size);
-    return stat;
+    this.#metrics?.bytesWritten(this.name, result.stat.size);
+    return result;
   }
 
   /** The whole file in memory; use `getStream` for anything large. */
@@ -259,7 +264,7 @@ export class Disk {
     return this.#io('copy', f, async () => {
       if (driver.copy) return driver.copy(f, t);
       const { stat, stream } = await driver.getStream(f);
-      return driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata });
+      return (await driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata })).stat;
     });
   }
 

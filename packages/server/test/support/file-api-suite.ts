@@ -156,6 +156,21 @@ export function fileApiSuite({ env = () => ({}), local }: FileApiSuiteOptions): 
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
+  it('RFC 9110 §9.3.4 a PUT that creates → 201 with Location; one that replaces → 200, same body, no Location', async () => {
+    const created = await files('put-status.txt', { method: 'PUT', body: 'one', headers: { 'content-type': 'text/plain' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/files/put-status.txt');
+    const replaced = await files('put-status.txt', { method: 'PUT', body: 'two!', headers: { 'content-type': 'text/plain' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.headers.get('location')).toBeNull();
+    expect(replaced.headers.get('etag')).toMatch(/^"[0-9a-f]+"$/);
+    expect(await replaced.json()).toEqual({
+      key: 'put-status.txt', size: 4, etag: replaced.headers.get('etag'), content_type: 'text/plain', last_modified: expect.any(String),
+    });
+    expect((await files('put-status.txt', { method: 'DELETE' })).status).toBe(204);
+    expect((await files('put-status.txt', { method: 'PUT', body: 'three' })).status).toBe(201);
+  });
+
   it('a large upload streams to disk byte-exact', async () => {
     const body = Buffer.alloc(900 * 1024, 7);
     const put = await files('large.bin', { method: 'PUT', body });
