@@ -5,7 +5,7 @@ import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
 import { countReads, type StorageMetrics } from './metrics.js';
-import { checkPrecondition, normalizePrecondition, type Precondition } from './precondition.js';
+import { checkPrecondition, normalizePrecondition, type CurrentVersion, type Precondition } from './precondition.js';
 import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, PutResult, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
@@ -203,7 +203,7 @@ export class Disk {
    */
   async #precheck(key: string, precondition: Precondition | undefined): Promise<void> {
     if (!precondition) return;
-    const current = await this.#driver.stat(key).then((stat) => stat.etag, (err: unknown) => {
+    const current = await this.#driver.stat(key).then((stat): CurrentVersion => stat, (err: unknown) => {
       if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
       throw err;
     });

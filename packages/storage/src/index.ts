@@ -13,5 +13,5 @@ export {
 } from './disk.js';
 export type { StorageMetrics } from './metrics.js';
 export { MAX_METADATA_BYTES, type Metadata } from './metadata.js';
-export { preconditionHolds, type Precondition } from './precondition.js';
+export { preconditionHolds, type CurrentVersion, type Precondition } from './precondition.js';
 export { StorageManager, type StorageConfig, type DiskConfig, type DriverFactory } from './manager.js';

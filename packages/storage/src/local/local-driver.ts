@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { knownLength, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import { checkPrecondition, type Precondition } from '../precondition.js';
+import { checkPrecondition, type CurrentVersion, type Precondition } from '../precondition.js';
 import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, PutResult, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
@@ -268,7 +268,7 @@ export class LocalDriver implements StorageDriver {
    */
   async #checkUnderLock(key: string, precondition: Precondition | undefined): Promise<void> {
     if (!precondition) return;
-    const current = await this.stat(key).then((stat) => stat.etag, (err: unknown) => {
+    const current = await this.stat(key).then((stat): CurrentVersion => stat, (err: unknown) => {
       if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
       throw err;
     });
