@@ -171,6 +171,19 @@ export function fileApiSuite({ env = () => ({}), local }: FileApiSuiteOptions): 
     expect((await files('put-status.txt', { method: 'PUT', body: 'three' })).status).toBe(201);
   });
 
+  if (local) {
+    it('RFC 9110 §15.5.10 a valid key the stored files conflict with → 409 conflict (a directory or a file in the way), nothing changed', async () => {
+      expect((await files('clash/COM1', { method: 'PUT', body: 'inner' })).status).toBe(201);
+      for (const key of ['clash', 'clash/COM1/below']) {
+        const response = await files(key, { method: 'PUT', body: 'x' });
+        expect(response.status, key).toBe(409);
+        expect(await response.json()).toEqual({ error: 'conflict', error_description: expect.stringMatching(/director|file/) });
+      }
+      expect(await (await files('clash/COM1')).text()).toBe('inner');
+      expect((await files('clash', { method: 'HEAD' })).status).toBe(404);
+    });
+  }
+
   it('a large upload streams to disk byte-exact', async () => {
     const body = Buffer.alloc(900 * 1024, 7);
     const put = await files('large.bin', { method: 'PUT', body });

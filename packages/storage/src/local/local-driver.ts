@@ -336,7 +336,7 @@ function mapError(err: unknown, operation: 'put' | 'read' | 'delete'): unknown {
 }
 
 function conflict(cause?: unknown): StorageError {
-  return new StorageError('E_INVALID_KEY', 'key conflicts with an existing directory', { cause });
+  return new StorageError('E_CONFLICT', 'a directory of other keys exists under this key (it is a prefix of them): delete those first or choose another key', { cause });
 }
 
 function notFound(): StorageError {
