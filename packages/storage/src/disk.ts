@@ -4,6 +4,7 @@ import { checkBase, checkDisposition, checkLength, checkType } from './signing-o
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
+import { resolveRange } from './resolve-range.js';
 import { countReads, type StorageMetrics } from './metrics.js';
 import { checkPrecondition, normalizePrecondition, type CurrentVersion, type Precondition } from './precondition.js';
 import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, PutResult, StorageDriver } from './types.js';
@@ -387,15 +388,6 @@ export class Disk {
       throw wrap(err, operation, key);
     }
   }
-}
-
-function resolveRange(range: { start: number; end?: number }, size: number): ByteRange {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0 || (end !== undefined && (!Number.isSafeInteger(end) || end < start))) {
-    throw new TypeError('range needs whole numbers 0 <= start <= end');
-  }
-  if (start >= size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', `range starts at ${start} but the file has ${size} bytes`);
-  return { start, end: Math.min(end ?? size - 1, size - 1) };
 }
 
 function wrap(err: unknown, operation: string, key: string): StorageError {
