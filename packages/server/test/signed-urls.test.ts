@@ -96,6 +96,15 @@ describe('signed URLs', () => {
       expect(await get.text()).toBe('sent directly');
     });
 
+    it('RFC 9110 §9.3.4 a signed PUT that replaces a file → 200 (201 only when it creates one), same body', async () => {
+      await upload('again.txt', 'first version');
+      const { url } = (await (await uploadUrl('again.txt', { expires_in: 60, size: 6 })).json()) as { url: string };
+      const put = await fetch(url, { method: 'PUT', body: 'second', headers: { 'content-type': 'text/plain' } });
+      expect(put.status).toBe(200);
+      expect(put.headers.get('location')).toBeNull();
+      expect(await put.json()).toMatchObject({ key: 'again.txt', size: 6, content_type: 'text/plain' });
+    });
+
     it('a pinned content type must be sent exactly (403 otherwise, nothing stored)', async () => {
       const signed = (await (await uploadUrl('typed.png', { expires_in: 60, content_type: 'image/png', size: 3 })).json()) as { url: string; headers: Record<string, string> };
       expect(signed.headers).toEqual({ 'content-type': 'image/png', 'content-length': '3' });

@@ -4,9 +4,10 @@ import { checkBase, checkDisposition, checkLength, checkType } from './signing-o
 import { StorageError } from './errors.js';
 import { encodeKeyPath, normalizeCursor, normalizeKey, normalizePrefix } from './key.js';
 import { checkMetadata } from './metadata.js';
+import { resolveRange } from './resolve-range.js';
 import { countReads, type StorageMetrics } from './metrics.js';
-import { checkPrecondition, normalizePrecondition, type Precondition } from './precondition.js';
-import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, StorageDriver } from './types.js';
+import { checkPrecondition, normalizePrecondition, type CurrentVersion, type Precondition } from './precondition.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, PutBody, PutOptions, PutResult, StorageDriver } from './types.js';
 import { signedQuery, type SignedMethod, type SignedParams, type UrlSigner } from './url-signer.js';
 
 export interface DiskOptions {
@@ -112,6 +113,11 @@ export class Disk {
 
   /** Stores `body` at `key`, replacing any previous file atomically. */
   async put(key: string, body: PutBody, options: PutOptions = {}): Promise<FileStat> {
+    return (await this.upsert(key, body, options)).stat;
+  }
+
+  /** `put`, also telling whether the key held no file before (`created`) or one was replaced. */
+  async upsert(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const k = normalizeKey(key);
     checkBody(body);
     checkMaxBytes(options.maxBytes);
@@ -126,13 +132,13 @@ export class Disk {
     if (options.visibility !== undefined) opts.visibility = options.visibility;
     const precondition = normalizePrecondition(options.precondition);
     const release = holdErrors(body);
-    const stat = await this.#io('put', k, async () => {
+    const result = await this.#io('put', k, async () => {
       await this.#precheck(k, precondition);
       if (precondition && this.#driver.capabilities?.atomicPreconditions) opts.precondition = precondition;
       return this.#driver.put(k, body, opts);
     }).finally(release);
-    this.#metrics?.bytesWritten(this.name, stat.size);
-    return stat;
+    this.#metrics?.bytesWritten(this.name, result.stat.size);
+    return result;
   }
 
   /** The whole file in memory; use `getStream` for anything large. */
@@ -198,7 +204,7 @@ export class Disk {
    */
   async #precheck(key: string, precondition: Precondition | undefined): Promise<void> {
     if (!precondition) return;
-    const current = await this.#driver.stat(key).then((stat) => stat.etag, (err: unknown) => {
+    const current = await this.#driver.stat(key).then((stat): CurrentVersion => stat, (err: unknown) => {
       if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
       throw err;
     });
@@ -259,7 +265,7 @@ export class Disk {
     return this.#io('copy', f, async () => {
       if (driver.copy) return driver.copy(f, t);
       const { stat, stream } = await driver.getStream(f);
-      return driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata });
+      return (await driver.put(t, stream, { contentType: stat.contentType, metadata: stat.metadata })).stat;
     });
   }
 
@@ -382,15 +388,6 @@ export class Disk {
       throw wrap(err, operation, key);
     }
   }
-}
-
-function resolveRange(range: { start: number; end?: number }, size: number): ByteRange {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0 || (end !== undefined && (!Number.isSafeInteger(end) || end < start))) {
-    throw new TypeError('range needs whole numbers 0 <= start <= end');
-  }
-  if (start >= size) throw new StorageError('E_RANGE_NOT_SATISFIABLE', `range starts at ${start} but the file has ${size} bytes`);
-  return { start, end: Math.min(end ?? size - 1, size - 1) };
 }
 
 function wrap(err: unknown, operation: string, key: string): StorageError {

@@ -9,6 +9,7 @@ export type StorageErrorCode =
   | 'E_TOO_LARGE'
   | 'E_RANGE_NOT_SATISFIABLE'
   | 'E_PRECONDITION_FAILED'
+  | 'E_CONFLICT'
   | 'E_IO';
 
 /** The HTTP status each code maps to; 5xx codes are never shown to a client. */
@@ -23,6 +24,8 @@ export const STORAGE_ERROR_STATUS: Readonly<Record<StorageErrorCode, number>> = 
   E_TOO_LARGE: 413,
   E_RANGE_NOT_SATISFIABLE: 416,
   E_PRECONDITION_FAILED: 412,
+  // RFC 9110 §15.5.10: the key is fine, the store's current state is not (a directory in the way).
+  E_CONFLICT: 409,
   E_IO: 500,
 });
 

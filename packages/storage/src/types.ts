@@ -35,6 +35,16 @@ export interface DeleteOptions {
   precondition?: Precondition;
 }
 
+/** What a driver's `put` stored. */
+export interface PutResult {
+  stat: FileStat;
+  /**
+   * True when the key held no file before (RFC 9110 §9.3.4: 201 Created), false when a file was
+   * replaced (200). Exact where the driver decides it atomically with the write; see each driver.
+   */
+  created: boolean;
+}
+
 export type PutBody = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 
 /** Bytes `start` to `end`, both inclusive and both within the file (checked by `Disk`). */
@@ -86,7 +96,7 @@ export interface DriverCapabilities {
  */
 export interface StorageDriver {
   readonly capabilities?: DriverCapabilities;
-  put(key: string, body: PutBody, options: PutOptions): Promise<FileStat>;
+  put(key: string, body: PutBody, options: PutOptions): Promise<PutResult>;
   /** `E_NOT_FOUND` when missing. */
   stat(key: string): Promise<FileStat>;
   /**

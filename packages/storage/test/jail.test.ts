@@ -35,12 +35,12 @@ describe('Jail.ensure racing Jail.prune', () => {
     expect(Object.fromEntries(codes)).toEqual({});
   }, 60_000);
 
-  it('still reports a file in the way as E_INVALID_KEY, at any depth', async () => {
+  it('still reports a file in the way as E_CONFLICT (409), at any depth', async () => {
     await mkdir(join(box.root, 'dir'));
     await writeFile(join(box.root, 'dir', 'file'), 'x');
-    await expectCode(jail.ensure(join(box.root, 'dir', 'file')), 'E_INVALID_KEY');
-    await expectCode(jail.ensure(join(box.root, 'dir', 'file', 'sub')), 'E_INVALID_KEY');
-    await expectCode(jail.ensure(join(box.root, 'dir', 'file', 'sub', 'deeper')), 'E_INVALID_KEY');
+    await expectCode(jail.ensure(join(box.root, 'dir', 'file')), 'E_CONFLICT');
+    await expectCode(jail.ensure(join(box.root, 'dir', 'file', 'sub')), 'E_CONFLICT');
+    await expectCode(jail.ensure(join(box.root, 'dir', 'file', 'sub', 'deeper')), 'E_CONFLICT');
   });
 
   it('creates every missing level, and accepts levels that already exist', async () => {

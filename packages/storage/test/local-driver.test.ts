@@ -366,11 +366,11 @@ describe('directories', () => {
     expect(await tree(metaRoot())).toEqual([]);
   });
 
-  it('a key whose parent is a file, or that names a directory, is E_INVALID_KEY; reading one is E_NOT_FOUND', async () => {
+  it('a key whose parent is a file, or that names a directory, is E_CONFLICT (RFC 9110 §15.5.10: 409); reading one is E_NOT_FOUND', async () => {
     await disk.put('a', 'file');
     await disk.put('d/x', 'file');
-    await expectCode(disk.put('a/b', 'x'), 'E_INVALID_KEY');
-    await expectCode(disk.put('d', 'x'), 'E_INVALID_KEY');
+    await expectCode(disk.put('a/b', 'x'), 'E_CONFLICT');
+    await expectCode(disk.put('d', 'x'), 'E_CONFLICT');
     await expectCode(disk.stat('a/b'), 'E_NOT_FOUND');
     await expectCode(disk.stat('d'), 'E_NOT_FOUND');
     await expectCode(disk.getStream('d'), 'E_NOT_FOUND');

@@ -7,6 +7,8 @@ import { chunks, expectCode, sandbox, tree } from './helpers.js';
 
 describe('preconditionHolds: RFC 9110 §13.1', () => {
   const E = '"abc"';
+  const AT = new Date('2026-01-02T03:04:05.678Z');
+  const at = (iso: string) => new Date(iso);
   it.each<[string, Precondition, string | undefined, boolean]>([
     ['§13.1.1 If-Match: * holds for any current version', { ifMatch: '*' }, E, true],
     ['§13.1.1 If-Match: * fails without a current version', { ifMatch: '*' }, undefined, false],
@@ -18,8 +20,13 @@ describe('preconditionHolds: RFC 9110 §13.1', () => {
     ['§13.1.2 If-None-Match: * fails when there is one', { ifNoneMatch: '*' }, E, false],
     ['§13.1.2 If-None-Match compares weakly: W/ matches', { ifNoneMatch: [`W/${E}`] }, E, false],
     ['§13.1.2 If-None-Match with other tags holds', { ifNoneMatch: ['"x"'] }, E, true],
+    ['§13.1.4 If-Unmodified-Since at the modification second holds (whole seconds)', { ifUnmodifiedSince: at('2026-01-02T03:04:05Z') }, E, true],
+    ['§13.1.4 If-Unmodified-Since after the modification holds', { ifUnmodifiedSince: at('2026-01-02T03:04:06Z') }, E, true],
+    ['§13.1.4 If-Unmodified-Since a second before the modification fails', { ifUnmodifiedSince: at('2026-01-02T03:04:04Z') }, E, false],
+    ['§13.1.4 If-Unmodified-Since fails without a current version', { ifUnmodifiedSince: at('2030-01-01T00:00:00Z') }, undefined, false],
+    ['§13.1.4 If-Unmodified-Since is ignored when If-Match is given', { ifMatch: [E], ifUnmodifiedSince: at('2000-01-01T00:00:00Z') }, E, true],
   ])('%s', (_name, precondition, current, holds) => {
-    expect(preconditionHolds(precondition, current)).toBe(holds);
+    expect(preconditionHolds(precondition, current === undefined ? undefined : { etag: current, lastModified: AT })).toBe(holds);
   });
 });
 
@@ -35,12 +42,16 @@ describe('Disk put and delete with a precondition', () => {
       const disk = new Disk(make());
       const v1 = await disk.put('a.txt', 'v1');
       await expectCode(disk.put('a.txt', 'v2', { precondition: { ifNoneMatch: '*' } }), 'E_PRECONDITION_FAILED');
+      const before = new Date(v1.lastModified.getTime() - 1000);
+      await expectCode(disk.put('a.txt', 'v2', { precondition: { ifUnmodifiedSince: before } }), 'E_PRECONDITION_FAILED');
+      await expectCode(disk.delete('a.txt', { precondition: { ifUnmodifiedSince: before } }), 'E_PRECONDITION_FAILED');
       await expectCode(disk.put('a.txt', chunks(['v', '2']), { precondition: { ifMatch: ['"stale"'] } }), 'E_PRECONDITION_FAILED');
       await expectCode(disk.delete('a.txt', { precondition: { ifMatch: ['"stale"'] } }), 'E_PRECONDITION_FAILED');
       expect((await disk.get('a.txt')).toString()).toBe('v1');
       await disk.put('a.txt', 'v2', { precondition: { ifMatch: [v1.etag] } });
       expect((await disk.get('a.txt')).toString()).toBe('v2');
       await expect(disk.put('b.txt', 'x', { precondition: { ifMatch: 'any' as never } })).rejects.toThrow(TypeError);
+      await expect(disk.put('b.txt', 'x', { precondition: { ifUnmodifiedSince: new Date('nope') } })).rejects.toThrow(TypeError);
     });
   }
 

@@ -28,6 +28,7 @@ export const STORAGE_ERRORS: Readonly<Record<StorageErrorCode, string>> = {
   E_SIGNATURE_EXPIRED: 'expired_signature',
   E_RANGE_NOT_SATISFIABLE: 'range_not_satisfiable',
   E_PRECONDITION_FAILED: 'precondition_failed',
+  E_CONFLICT: 'conflict',
   E_MISCONFIGURED: 'server_error',
   E_IO: 'server_error',
 };

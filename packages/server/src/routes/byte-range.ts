@@ -17,6 +17,9 @@ const SINGLE = /^bytes[ \t]*=[ \t]*(\d*)-(\d*)[ \t]*$/i;
  */
 export function decideRange(range: string | undefined, ifRange: string | undefined, stat: FileStat): RangeDecision {
   if (range === undefined) return undefined;
+  // §13.1.5: an HTTP-date counts only if it is a strong validator (§8.8.2.2), which needs the
+  // server to know the file did not change twice within that second; nothing records that, so a
+  // date (like a weak etag) makes the condition false and the whole file is sent.
   if (ifRange !== undefined && ifRange.trim() !== stat.etag) return undefined;
   const match = SINGLE.exec(range);
   if (!match) return undefined;

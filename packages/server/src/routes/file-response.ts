@@ -3,7 +3,7 @@ import { StorageError, preconditionHolds, type Disk, type FileStat } from '@tsfo
 import { sendError } from '../plugins/errors.js';
 import { decideRange } from './byte-range.js';
 import { reachedStorage } from '../plugins/storage-log.js';
-import { preconditionOf } from './preconditions.js';
+import { modifiedSinceOf, preconditionOf } from './preconditions.js';
 
 export interface SendFileOptions {
   /** Ask browsers to download rather than render (for URLs anyone may open). */
@@ -93,20 +93,31 @@ function setFileHeaders(reply: FastifyReply, stat: FileStat, options: SendFileOp
   }
 }
 
-/** RFC 9110 §13.2.2 step 1: If-Match first; false → 412 (§13.1.1). */
+/**
+ * RFC 9110 §13.2.2 steps 1 and 2: If-Match, else If-Unmodified-Since; false → 412 (§13.1.1,
+ * §13.1.4). `preconditionHolds` ignores the date when If-Match is there.
+ */
 function matches(request: FastifyRequest, stat: FileStat): boolean {
   const precondition = preconditionOf(request);
-  return precondition?.ifMatch === undefined || preconditionHolds({ ifMatch: precondition.ifMatch }, stat.etag);
+  if (precondition === undefined) return true;
+  const { ifMatch, ifUnmodifiedSince } = precondition;
+  return preconditionHolds({ ...(ifMatch ? { ifMatch } : {}), ...(ifUnmodifiedSince ? { ifUnmodifiedSince } : {}) }, stat);
 }
 
-/** §13.2.2 step 3: If-None-Match false on GET or HEAD → 304 (§13.1.2). */
+/**
+ * §13.2.2 steps 3 and 4 on GET or HEAD → 304: If-None-Match false (§13.1.2), else (no
+ * If-None-Match) If-Modified-Since false: "the selected representation's last modification date
+ * is earlier or equal to the date provided" (§13.1.3), compared in whole seconds.
+ */
 function notModified(request: FastifyRequest, stat: FileStat): boolean {
   const precondition = preconditionOf(request);
-  return precondition?.ifNoneMatch !== undefined && !preconditionHolds({ ifNoneMatch: precondition.ifNoneMatch }, stat.etag);
+  if (precondition?.ifNoneMatch !== undefined) return !preconditionHolds({ ifNoneMatch: precondition.ifNoneMatch }, stat);
+  const since = modifiedSinceOf(request);
+  return since !== undefined && Math.floor(stat.lastModified.getTime() / 1000) <= Math.floor(since / 1000);
 }
 
 function preconditionFailed(reply: FastifyReply) {
-  return sendError(reply, 412, 'precondition_failed', 'the file\'s current version does not match If-Match');
+  return sendError(reply, 412, 'precondition_failed', 'the file\'s current version does not satisfy If-Match / If-Unmodified-Since');
 }
 
 function encodeRfc5987(value: string): string {

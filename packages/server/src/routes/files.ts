@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type FileStat, type Precondition } from '@tsforge/storage';
+import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type Precondition, type PutResult } from '@tsforge/storage';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
@@ -52,10 +52,10 @@ export function filesRoutes(options: FilesRoutesOptions) {
         const body = (request.body as Readable | undefined) ?? '';
         sendContinue(reply);
         const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
-        let stat: FileStat;
+        let stored: PutResult;
         reachedStorage(request);
         try {
-          stat = await disk.put(key, body, {
+          stored = await disk.upsert(key, body, {
             contentType: uploadContentType(request),
             maxBytes: maxUploadBytes,
             ...preconditionOption(request),
@@ -63,12 +63,16 @@ export function filesRoutes(options: FilesRoutesOptions) {
         } finally {
           stopWatching();
         }
+        const { stat, created } = stored;
         logger.info({ key: stat.key, size: stat.size, client_id: request.token?.clientId }, 'file stored');
-        return reply
-          .code(201)
-          .header('etag', stat.etag)
-          .header('location', `/api/files/${encodeKeyPath(stat.key)}`)
-          .send(describe(stat));
+        reply.header('etag', stat.etag);
+        // RFC 9110 §9.3.4: "If the target resource does not have a current representation and the
+        // PUT successfully creates one, then the origin server MUST inform the user agent by sending
+        // a 201 (Created) response. If the target resource does have a current representation and
+        // that representation is successfully modified [...], then the origin server MUST send
+        // either a 200 (OK) or a 204 (No Content) response".
+        if (!created) return reply.code(200).send(describe(stat));
+        return reply.code(201).header('location', `/api/files/${encodeKeyPath(stat.key)}`).send(describe(stat));
       });
 
       // PUT /files/<key>?expires=…&signature=…: an upload URL this server signed (local disks;

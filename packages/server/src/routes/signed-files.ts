@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { StorageError, type Disk, type FileStat } from '@tsforge/storage';
+import { StorageError, type Disk, type PutResult } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
 import { watchUploadRate } from '../plugins/timeouts.js';
 import { sendContinue } from '../plugins/expectations.js';
@@ -62,18 +62,21 @@ export function signedUploadHandler(options: SignedUploadOptions) {
     }
     sendContinue(reply);
     const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
-    let stat: FileStat;
+    let stored: PutResult;
     reachedStorage(request);
     try {
-      stat = await disk.put(key, (request.body as Readable | undefined) ?? '', {
+      stored = await disk.upsert(key, (request.body as Readable | undefined) ?? '', {
         contentType: uploadContentType(request),
         maxBytes: maxUploadBytes,
       });
     } finally {
       stopWatching();
     }
+    const { stat, created } = stored;
     logger.info({ key: stat.key, size: stat.size }, 'file stored by signed upload');
-    return reply.code(201).header('etag', stat.etag).header('cache-control', 'no-store').send(describeFile(stat));
+    // RFC 9110 §9.3.4: 201 when the PUT created the file, 200 when it replaced one. No Location:
+    // the file's own URL here is the signed one, which the client already holds.
+    return reply.code(created ? 201 : 200).header('etag', stat.etag).header('cache-control', 'no-store').send(describeFile(stat));
   };
 }
 

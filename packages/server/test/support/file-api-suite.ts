@@ -156,6 +156,34 @@ export function fileApiSuite({ env = () => ({}), local }: FileApiSuiteOptions): 
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
+  it('RFC 9110 §9.3.4 a PUT that creates → 201 with Location; one that replaces → 200, same body, no Location', async () => {
+    const created = await files('put-status.txt', { method: 'PUT', body: 'one', headers: { 'content-type': 'text/plain' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/files/put-status.txt');
+    const replaced = await files('put-status.txt', { method: 'PUT', body: 'two!', headers: { 'content-type': 'text/plain' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.headers.get('location')).toBeNull();
+    expect(replaced.headers.get('etag')).toMatch(/^"[0-9a-f]+"$/);
+    expect(await replaced.json()).toEqual({
+      key: 'put-status.txt', size: 4, etag: replaced.headers.get('etag'), content_type: 'text/plain', last_modified: expect.any(String),
+    });
+    expect((await files('put-status.txt', { method: 'DELETE' })).status).toBe(204);
+    expect((await files('put-status.txt', { method: 'PUT', body: 'three' })).status).toBe(201);
+  });
+
+  if (local) {
+    it('RFC 9110 §15.5.10 a valid key the stored files conflict with → 409 conflict (a directory or a file in the way), nothing changed', async () => {
+      expect((await files('clash/COM1', { method: 'PUT', body: 'inner' })).status).toBe(201);
+      for (const key of ['clash', 'clash/COM1/below']) {
+        const response = await files(key, { method: 'PUT', body: 'x' });
+        expect(response.status, key).toBe(409);
+        expect(await response.json()).toEqual({ error: 'conflict', error_description: expect.stringMatching(/director|file/) });
+      }
+      expect(await (await files('clash/COM1')).text()).toBe('inner');
+      expect((await files('clash', { method: 'HEAD' })).status).toBe(404);
+    });
+  }
+
   it('a large upload streams to disk byte-exact', async () => {
     const body = Buffer.alloc(900 * 1024, 7);
     const put = await files('large.bin', { method: 'PUT', body });

@@ -72,6 +72,14 @@ export function rangeSuite(server: RunningTsforge): void {
       expect([miss.status, await miss.text()]).toEqual([200, '0123456789']);
     });
 
+    it('§13.1.5 If-Range with an HTTP-date, even the current Last-Modified, or a weak etag gets the whole file', async () => {
+      const lastModified = (await get({})).headers.get('last-modified')!;
+      for (const ifRange of [lastModified, `W/${etag}`]) {
+        const response = await get({ range: 'bytes=0-1', 'if-range': ifRange });
+        expect([response.status, await response.text()], ifRange).toEqual([200, '0123456789']);
+      }
+    });
+
     it('§15.5.17 a range GET racing a PUT that shrinks the file → 206 or 416 with the new length, never 500', async () => {
       const url = `${server.url}/api/files/range/shrinking.bin`;
       const auth = { authorization: `Bearer ${token}` };

@@ -18,7 +18,7 @@ export class Jail {
   readonly #keySpace: boolean;
   #real: string | undefined;
 
-  /** `keySpace`: paths here are named by keys, so a file/directory clash is the key's fault (`E_INVALID_KEY`). */
+  /** `keySpace`: paths here are named by keys, so a file/directory clash is a conflict with what is stored (`E_CONFLICT`). */
   constructor(base: string, options: { dirMode: number; keySpace: boolean }) {
     this.base = resolve(base);
     this.#dirMode = options.dirMode;
@@ -90,7 +90,7 @@ export class Jail {
         return this.#mkdirp(dir, true);
       }
       if (this.#keySpace && (code === 'ENOTDIR' || code === 'EEXIST')) {
-        throw new StorageError('E_INVALID_KEY', 'key conflicts with an existing file: a parent segment is a file', { cause: err });
+        throw new StorageError('E_CONFLICT', 'a file exists where this key needs a directory (a prefix of the key is itself a file key)', { cause: err });
       }
       throw err;
     }

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { knownLength, tooLarge } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError, errnoCode } from '../errors.js';
-import { checkPrecondition, type Precondition } from '../precondition.js';
-import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
+import { checkPrecondition, type CurrentVersion, type Precondition } from '../precondition.js';
+import type { ByteRange, DeleteOptions, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, PutResult, StorageDriver } from '../types.js';
 import { O_NOFOLLOW, O_NONBLOCK, isTempName, removeQuietly, syncDir, writeTemp, type TempFile } from './atomic-file.js';
 import { Jail, isInside } from './jail.js';
 import { KeyLock } from './key-lock.js';
@@ -77,7 +77,7 @@ export class LocalDriver implements StorageDriver {
     return this.#meta.base;
   }
 
-  async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
+  async put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     const segments = this.#segments(key, true);
     const { maxBytes } = options;
     const length = knownLength(body);
@@ -99,12 +99,13 @@ export class LocalDriver implements StorageDriver {
       const written = data;
       // The sidecar first, naming the new version and the one it replaces, then the data: whichever
       // data file a reader opens, the sidecar it reads afterwards describes it (see Sidecar).
-      // Commits to one key take turns, so `previous` is exactly what the data rename replaces.
-      const record = await this.#commits.run(key, async () => {
+      // Commits to one key take turns, so `current` is exactly what the data rename replaces (and
+      // whether it replaces anything is exact too, for writers in this process).
+      const { record, created } = await this.#commits.run(key, async () => {
         // Under the key's turn, so no other write of this process lands between check and rename.
         await this.#checkUnderLock(key, options.precondition);
-        const previous = await this.#currentVersion(target, segments);
-        const record = sidecarFor(contentType, written.etag, written.stat, options.metadata, previous);
+        const current = await this.#currentVersion(target, segments);
+        const record = sidecarFor(contentType, written.etag, written.stat, options.metadata, current.version);
         meta = await writeTemp(this.#meta, metaDir, basename(metaTarget), Buffer.from(JSON.stringify(record)), {
           mode: this.#fileMode,
         });
@@ -118,11 +119,11 @@ export class LocalDriver implements StorageDriver {
           throw err;
         });
         data = undefined;
-        return record;
+        return { record, created: !current.exists };
       });
       await syncDir(dir);
       await syncDir(metaDir);
-      return toFileStat(key, written.stat, record);
+      return { stat: toFileStat(key, written.stat, record), created };
     } catch (err) {
       if (data) await removeQuietly(data.path).catch(() => {});
       if (meta) await removeQuietly(meta.path).catch(() => {});
@@ -249,14 +250,16 @@ export class LocalDriver implements StorageDriver {
     return toFileStat(key, stat, version);
   }
 
-  /** The record of the file now at `target`, if it is a file and has one. */
-  async #currentVersion(target: string, segments: readonly string[]): Promise<SidecarVersion | undefined> {
+  /** Whether a file is at `target` now, and its record if it has one. */
+  async #currentVersion(target: string, segments: readonly string[]): Promise<{ exists: boolean; version?: SidecarVersion }> {
     const stat = await lstat(target).catch((err: unknown) => {
       const code = errnoCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw err;
     });
-    return stat?.isFile() ? this.#readSidecar(segments, stat) : undefined;
+    if (!stat?.isFile()) return { exists: false };
+    const version = await this.#readSidecar(segments, stat);
+    return version ? { exists: true, version } : { exists: true };
   }
 
   /**
@@ -265,7 +268,7 @@ export class LocalDriver implements StorageDriver {
    */
   async #checkUnderLock(key: string, precondition: Precondition | undefined): Promise<void> {
     if (!precondition) return;
-    const current = await this.stat(key).then((stat) => stat.etag, (err: unknown) => {
+    const current = await this.stat(key).then((stat): CurrentVersion => stat, (err: unknown) => {
       if (StorageError.is(err, 'E_NOT_FOUND')) return undefined;
       throw err;
     });
@@ -333,7 +336,7 @@ function mapError(err: unknown, operation: 'put' | 'read' | 'delete'): unknown {
 }
 
 function conflict(cause?: unknown): StorageError {
-  return new StorageError('E_INVALID_KEY', 'key conflicts with an existing directory', { cause });
+  return new StorageError('E_CONFLICT', 'a directory of other keys exists under this key (it is a prefix of them): delete those first or choose another key', { cause });
 }
 
 function notFound(): StorageError {

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Meter, toSource } from '../body.js';
 import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError } from '../errors.js';
-import type { ByteRange, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, StorageDriver } from '../types.js';
+import type { ByteRange, DriverCapabilities, FileStat, ListOptions, PutBody, PutOptions, PutResult, StorageDriver } from '../types.js';
 
 export interface MemoryDriverOptions {
   /** Milliseconds since the epoch, for `lastModified`; defaults to `Date.now`. */
@@ -33,7 +33,7 @@ export class MemoryDriver implements StorageDriver {
     return this.#files.size;
   }
 
-  async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
+  async put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     const meter = new Meter(options.maxBytes);
     const parts: Buffer[] = [];
     const sink = new Writable({
@@ -52,8 +52,10 @@ export class MemoryDriver implements StorageDriver {
       contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
       metadata: { ...options.metadata },
     };
+    // Decided in the same synchronous step as the write, so exact even with puts racing.
+    const created = !this.#files.has(key);
     this.#files.set(key, { bytes, stat });
-    return copyStat(stat);
+    return { stat: copyStat(stat), created };
   }
 
   async stat(key: string): Promise<FileStat> {

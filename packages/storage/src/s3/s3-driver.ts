@@ -11,7 +11,7 @@ import { DEFAULT_CONTENT_TYPE } from '../content-type.js';
 import { StorageError } from '../errors.js';
 import { encodeKeyPath } from '../key.js';
 import type {
-  ByteRange, DriverCapabilities, FileStat, ListOptions, PresignRequest, PresignedRequest, PutBody, PutOptions, StorageDriver,
+  ByteRange, DriverCapabilities, FileStat, ListOptions, PresignRequest, PresignedRequest, PutBody, PutOptions, PutResult, StorageDriver,
 } from '../types.js';
 import { MAX_PRESIGN_EXPIRES_IN, clientConfig, misconfigured, resolveS3Options, type ResolvedS3Options, type S3DriverOptions } from './s3-config.js';
 import { mapS3Error } from './s3-errors.js';
@@ -60,10 +60,18 @@ export class S3Driver implements StorageDriver {
     }
   }
 
-  async put(key: string, body: PutBody, options: PutOptions): Promise<FileStat> {
+  /**
+   * `created` comes from a HEAD just before the write: S3 has no "replaced" answer to PutObject,
+   * so it is not atomic (a writer racing between the HEAD and the put goes unseen).
+   */
+  async put(key: string, body: PutBody, options: PutOptions): Promise<PutResult> {
     const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
     const acl = this.#acl(options);
     const metadata = options.metadata && Object.keys(options.metadata).length ? { Metadata: options.metadata } : {};
+    const created = await this.stat(key).then(() => false, (err: unknown) => {
+      if (StorageError.is(err, 'E_NOT_FOUND')) return true;
+      throw err;
+    });
     try {
       const length = knownLength(body);
       if (length !== undefined) {
@@ -87,7 +95,7 @@ export class S3Driver implements StorageDriver {
         });
         await upload.done();
       }
-      return await this.stat(key);
+      return { stat: await this.stat(key), created };
     } catch (err) {
       throw mapS3Error(err);
     }

@@ -36,7 +36,8 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
 
   describe('StorageDriver contract', () => {
     test('put then stat and getStream describe the same bytes (size, strong etag, content type)', async (driver) => {
-      const put = await driver.put('docs/a.txt', 'hello', { contentType: 'text/plain' });
+      const { stat: put, created } = await driver.put('docs/a.txt', 'hello', { contentType: 'text/plain' });
+      assert.equal(created, true);
       assert.equal(put.key, 'docs/a.txt');
       assert.equal(put.size, 5);
       assert.equal(put.contentType, 'text/plain');
@@ -59,9 +60,11 @@ export function storageDriverContract(runner: ContractRunner, setup: () => Promi
       assert.equal((await driver.stat('empty')).size, 0);
     });
 
-    test('an overwrite replaces the content and changes the etag', async (driver) => {
-      const first = await driver.put('k', 'one', {});
-      const second = await driver.put('k', 'two!', {});
+    test('an overwrite replaces the content, changes the etag and says it replaced (RFC 9110 §9.3.4)', async (driver) => {
+      const { stat: first, created: createdFirst } = await driver.put('k', 'one', {});
+      const { stat: second, created: createdSecond } = await driver.put('k', 'two!', {});
+      assert.equal(createdFirst, true);
+      assert.equal(createdSecond, false);
       assert.notEqual(second.etag, first.etag);
       assert.equal((await read(driver, 'k')).toString(), 'two!');
       assert.equal((await driver.stat('k')).etag, second.etag);
