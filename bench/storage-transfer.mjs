@@ -91,7 +91,7 @@ function upload(url, token, file) {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-length': statSync(file).size, 'content-type': 'application/octet-stream' } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`upload: ${res.statusCode}`))));
+      res.on('end', () => (res.statusCode === 201 || res.statusCode === 200 ? resolve() : reject(new Error(`upload: ${res.statusCode}`))));
     });
     req.on('error', reject);
     // 1 MiB reads: with the 64 KiB default this client alone costs ~2x curl -T's CPU per byte,
