@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { OAuth2Server, TokenInfo } from '@tsforge/oauth2-server';
+import { headerCopies } from './header-copies.js';
 
 /**
  * An onRequest hook that admits a request only with a live bearer token carrying `scope`
@@ -10,7 +11,7 @@ export function requireScope(oauth: OAuth2Server, scope: string): onRequestAsync
   return async function bearer(request: FastifyRequest, reply: FastifyReply) {
     // Every Authorization header, not Node's first-one-wins view: RFC 6750 §3.1 makes a second
     // credential an invalid_request.
-    const result = await oauth.authenticateBearer(request.raw.headersDistinct.authorization, scope);
+    const result = await oauth.authenticateBearer(headerCopies(request.raw, 'authorization'), scope);
     if (result.ok) {
       request.token = result.token;
       return;

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { REPEATED, soleAuthorization } from './authorization-header.js';
+import { REPEATED, soleAuthorization } from './header-copies.js';
 import { sendError } from './errors.js';
 
 /** A fixed secret an endpoint requires: a bearer token (RFC 6750) or user:password (RFC 7617). */

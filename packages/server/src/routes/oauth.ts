@@ -3,6 +3,7 @@ import type { Logger } from '@tsforge/logging';
 import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
 import { type ClientEndpoint, clientRateKey } from './token-rate-key.js';
 import type { TokenMetricsSink } from '../domain-metrics.js';
+import { headerCopies } from '../plugins/header-copies.js';
 
 export interface OAuthRoutesOptions {
   bodyLimit: number;
@@ -98,23 +99,9 @@ function endpointRequest(request: FastifyRequest): TokenRequest {
     method: request.method,
     // Every copy of the headers that decide the outcome, so duplicates are seen and refused
     // (Node would keep only the first Authorization and Content-Type).
-    headers: { ...request.headers, authorization: everyCopy(request, 'authorization'), 'content-type': everyCopy(request, 'content-type') },
+    headers: { ...request.headers, authorization: headerCopies(request.raw, 'authorization'), 'content-type': headerCopies(request.raw, 'content-type') },
     body: typeof request.body === 'string' ? request.body : '',
   };
-}
-
-/**
- * Every value a header was sent with, from the raw name/value list: what Node's
- * `headersDistinct` gives, without building that object for all headers on each request.
- */
-function everyCopy(request: FastifyRequest, name: string): string[] | undefined {
-  const raw = request.raw.rawHeaders;
-  let values: string[] | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as string;
-    if (key.length === name.length && key.toLowerCase() === name) (values ??= []).push(raw[i + 1] as string);
-  }
-  return values;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseContentType } from '@tsforge/storage';
 import { sendError } from '../plugins/errors.js';
+import { headerCopies } from '../plugins/header-copies.js';
 
 /** What a PUT stores its body as when the client names no type (curl -T sends none). */
 export const UPLOAD_DEFAULT_TYPE = 'application/octet-stream';
@@ -42,7 +43,7 @@ export function checkUploadHeaders(request: FastifyRequest, maxUploadBytes: numb
       headers: { 'accept-encoding': 'identity' },
     };
   }
-  const types = rawValues(request, 'content-type');
+  const types = headerCopies(request.raw, 'content-type') ?? [];
   if (types.length > 1) {
     return { status: 400, error: 'invalid_request', description: 'Content-Type must be sent at most once' };
   }
@@ -81,16 +82,8 @@ export function uploadContentType(request: FastifyRequest): string {
   return type;
 }
 
-/** Node keeps only the first of some repeated headers (Content-Type among them): read the raw list. */
-function rawValues(request: FastifyRequest, name: string): string[] {
-  const raw = request.raw.rawHeaders;
-  const values: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
-  return values;
-}
-
 function contentCodings(request: FastifyRequest): string[] {
-  return rawValues(request, 'content-encoding')
+  return (headerCopies(request.raw, 'content-encoding') ?? [])
     .flatMap((value) => value.split(','))
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '');
