@@ -29,8 +29,9 @@ export function installExpectations(app: FastifyInstance): void {
 
   // After the route's onRequest hooks (auth, header checks): the body is about to be read.
   app.addHook('preParsing', (request, reply, payload, done) => {
-    // Streamed uploads ask for their body in their handler, after their own checks.
-    if (!request.routeOptions.config?.streamsBody && withinBodyLimit(request)) sendContinue(reply);
+    // Streamed uploads ask for their body in their handler, after their own checks. The header
+    // test first: nearly every request has no Expect, and this hook runs for all of them.
+    if (expectsContinue(request.raw) && !request.routeOptions.config?.streamsBody && withinBodyLimit(request)) sendContinue(reply);
     done(null, payload);
   });
 }
