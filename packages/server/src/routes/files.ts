@@ -1,27 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type Precondition, type PutResult } from '@tsforge/storage';
+import { encodeKeyPath, normalizeKey, parseContentType, type Disk, type Precondition } from '@tsforge/storage';
 import type { OAuth2Server } from '@tsforge/oauth2-server';
 import type { Logger } from '@tsforge/logging';
 import { requireScope } from '../plugins/bearer.js';
 import { sendError } from '../plugins/errors.js';
-import { watchUploadRate } from '../plugins/timeouts.js';
-import { sendContinue } from '../plugins/expectations.js';
 import { sendFile } from './file-response.js';
 import { describeFile as describe } from '../file-json.js';
 import { signedUploadHandler } from './signed-files.js';
 import { singleQueryValue } from './query.js';
 import { reachedStorage } from '../plugins/storage-log.js';
 import { preconditionOf } from './preconditions.js';
-import { uploadContentType, uploadHeaderCheck } from './upload-request.js';
+import { storeUpload, uploadHeaderCheck, type UploadLimits } from './upload-request.js';
 
-export interface FilesRoutesOptions {
+export interface FilesRoutesOptions extends UploadLimits {
   disk: Disk;
   logger: Logger;
   oauth: OAuth2Server;
-  maxUploadBytes: number;
-  minUploadBytesPerSecond: number;
-  minUploadRateWindowMs: number;
 }
 
 const SIGNED_URL_SUFFIX = '/signed-url';
@@ -31,7 +25,7 @@ const MAX_PAGE = 1000;
 
 /** The bearer-protected file API under `/api/files`. */
 export function filesRoutes(options: FilesRoutesOptions) {
-  const { disk, logger, oauth, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
+  const { disk, logger, oauth, maxUploadBytes } = options;
   const canRead = requireScope(oauth, 'files:read');
   const canWrite = requireScope(oauth, 'files:write');
   // Making an upload URL hands out write access, so it needs files:write; a download URL, files:read.
@@ -49,20 +43,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
       const checkUpload = uploadHeaderCheck(maxUploadBytes);
       uploads.put('/api/files/*', { onRequest: [canWrite, checkUpload], config: { streamsBody: true } }, async (request, reply) => {
         const key = keyOf(request);
-        const body = (request.body as Readable | undefined) ?? '';
-        sendContinue(reply);
-        const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
-        let stored: PutResult;
-        reachedStorage(request);
-        try {
-          stored = await disk.upsert(key, body, {
-            contentType: uploadContentType(request),
-            maxBytes: maxUploadBytes,
-            ...preconditionOption(request),
-          });
-        } finally {
-          stopWatching();
-        }
+        const stored = await storeUpload(request, reply, disk, key, options, preconditionOf(request));
         const { stat, created } = stored;
         logger.info({ key: stat.key, size: stat.size, client_id: request.token?.clientId }, 'file stored');
         reply.header('etag', stat.etag);
@@ -77,7 +58,7 @@ export function filesRoutes(options: FilesRoutesOptions) {
 
       // PUT /files/<key>?expires=…&signature=…: an upload URL this server signed (local disks;
       // on S3 the presigned URL points at the store itself).
-      uploads.put('/files/*', { onRequest: checkUpload, config: { streamsBody: true } }, signedUploadHandler({ disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs }));
+      uploads.put('/files/*', { onRequest: checkUpload, config: { streamsBody: true } }, signedUploadHandler(options));
     });
 
     app.route({

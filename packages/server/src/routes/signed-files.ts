@@ -1,13 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import { StorageError, type Disk, type PutResult } from '@tsforge/storage';
+import { StorageError, type Disk } from '@tsforge/storage';
 import type { Logger } from '@tsforge/logging';
-import { watchUploadRate } from '../plugins/timeouts.js';
-import { sendContinue } from '../plugins/expectations.js';
 import { sendFile } from './file-response.js';
 import { describeFile } from '../file-json.js';
-import { reachedStorage } from '../plugins/storage-log.js';
-import { uploadContentType } from './upload-request.js';
+import { storeUpload, type UploadLimits } from './upload-request.js';
 
 /**
  * `GET /files/<key>?expires=…&signature=…`: whoever holds a URL made by
@@ -33,12 +29,9 @@ export function signedFilesRoutes(disk: Disk) {
   };
 }
 
-export interface SignedUploadOptions {
+export interface SignedUploadOptions extends UploadLimits {
   disk: Disk;
   logger: Logger;
-  maxUploadBytes: number;
-  minUploadBytesPerSecond: number;
-  minUploadRateWindowMs: number;
 }
 
 /**
@@ -47,7 +40,7 @@ export interface SignedUploadOptions {
  * a pinned `content-type` and `content-length` must be sent exactly (as S3 does, 403 otherwise).
  */
 export function signedUploadHandler(options: SignedUploadOptions) {
-  const { disk, logger, maxUploadBytes, minUploadBytesPerSecond, minUploadRateWindowMs } = options;
+  const { disk, logger } = options;
   return async function signedUpload(request: FastifyRequest, reply: FastifyReply) {
     const key = (request.params as { '*': string })['*'];
     const pinned = disk.verifySignedUrl(key, queryOf(request), 'PUT');
@@ -60,18 +53,7 @@ export function signedUploadHandler(options: SignedUploadOptions) {
       // As S3 does for a presigned PUT with a signed Content-Length (403 there too).
       throw new StorageError('E_SIGNATURE_INVALID', `this upload URL requires Content-Length: ${length}`);
     }
-    sendContinue(reply);
-    const stopWatching = watchUploadRate(reply, minUploadBytesPerSecond, minUploadRateWindowMs);
-    let stored: PutResult;
-    reachedStorage(request);
-    try {
-      stored = await disk.upsert(key, (request.body as Readable | undefined) ?? '', {
-        contentType: uploadContentType(request),
-        maxBytes: maxUploadBytes,
-      });
-    } finally {
-      stopWatching();
-    }
+    const stored = await storeUpload(request, reply, disk, key, options);
     const { stat, created } = stored;
     logger.info({ key: stat.key, size: stat.size }, 'file stored by signed upload');
     // RFC 9110 §9.3.4: 201 when the PUT created the file, 200 when it replaced one. No Location:

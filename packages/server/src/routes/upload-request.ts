@@ -1,7 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseContentType } from '@tsforge/storage';
+import { parseContentType, type Disk, type Precondition, type PutResult } from '@tsforge/storage';
 import { sendError } from '../plugins/errors.js';
+import { sendContinue } from '../plugins/expectations.js';
 import { headerCopies } from '../plugins/header-copies.js';
+import { reachedStorage } from '../plugins/storage-log.js';
+import { watchUploadRate } from '../plugins/timeouts.js';
 
 /** What a PUT stores its body as when the client names no type (curl -T sends none). */
 export const UPLOAD_DEFAULT_TYPE = 'application/octet-stream';
@@ -87,4 +91,37 @@ function contentCodings(request: FastifyRequest): string[] {
     .flatMap((value) => value.split(','))
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '');
+}
+
+export interface UploadLimits {
+  maxUploadBytes: number;
+  minUploadBytesPerSecond: number;
+  minUploadRateWindowMs: number;
+}
+
+/**
+ * Streams the request's body to `key` on a route whose checks (auth or signature, `uploadHeaderCheck`)
+ * have passed: asks the client for the body now (100 Continue), cuts off an upload that stalls,
+ * and marks the request as one that reached storage.
+ */
+export async function storeUpload(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  disk: Disk,
+  key: string,
+  limits: UploadLimits,
+  precondition?: Precondition,
+): Promise<PutResult> {
+  sendContinue(reply);
+  const stopWatching = watchUploadRate(reply, limits.minUploadBytesPerSecond, limits.minUploadRateWindowMs);
+  reachedStorage(request);
+  try {
+    return await disk.upsert(key, (request.body as Readable | undefined) ?? '', {
+      contentType: uploadContentType(request),
+      maxBytes: limits.maxUploadBytes,
+      ...(precondition ? { precondition } : {}),
+    });
+  } finally {
+    stopWatching();
+  }
 }
