@@ -45,3 +45,11 @@ export type { PurgeResult } from './purge.js';
 export { PasswordHasher, type PasswordHasherOptions } from './password-hasher.js';
 export { RateLimiter, MemoryRateLimitStore, type RateLimitStore, type RateLimitDecision, type RateLimiterOptions } from './rate-limit.js';
 export { isScopeToken, parseScope, formatScope } from './scope.js';
+export { DegradingRateLimitStore, type DegradingRateLimitStoreOptions } from './degrading-rate-limit-store.js';
+export {
+  withAccessTokenCache,
+  type AccessTokenCache,
+  type AccessTokenCacheOptions,
+  type AccessTokenCacheOp,
+  type AccessTokenInvalidation,
+} from './access-token-cache.js';
