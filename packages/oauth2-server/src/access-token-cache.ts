@@ -142,9 +142,19 @@ class CacheGuard {
     return record;
   }
 
-  /** Waits for the store's deletion, then invalidates (whatever the count: a cached copy may outlive the row). */
+  /**
+   * Waits for the store's deletion, then invalidates — whatever the count (a cached copy may
+   * outlive the row), and also when the write rejected (it may have committed all the same).
+   */
   async deleted<T>(write: Promise<T>, what: AccessTokenInvalidation): Promise<T> {
-    const result = await write;
+    try {
+      return await write;
+    } finally {
+      await this.#invalidate(what);
+    }
+  }
+
+  async #invalidate(what: AccessTokenInvalidation): Promise<void> {
     try {
       await this.#cache.invalidate(what);
     } catch (err) {
@@ -152,7 +162,6 @@ class CacheGuard {
       this.#report(() => this.#onError(err, 'invalidate'));
       this.#schedule();
     }
-    return result;
   }
 
   stop(): void {
