@@ -30,6 +30,8 @@ export class Database {
   readonly #schema: string;
   readonly #readTimeoutMs: number;
   #closed = false;
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
 
   constructor(pool: pg.Pool, schema: string, readTimeoutMs: number) {
     this.#pool = pool;
@@ -47,12 +49,15 @@ export class Database {
     const run = async (values: unknown[]): Promise<pg.QueryResult> => {
       this.assertOpen();
       const config = { name, text, values, query_timeout: this.#readTimeoutMs } as pg.QueryConfig;
+      this.#inFlight++;
       try {
         return await this.#pool.query(config);
       } catch (err) {
         // A call that raced close() fails as closed, not with the pool's "ended" error.
         this.assertOpen(err);
         throw err;
+      } finally {
+        if (--this.#inFlight === 0) this.#drained?.();
       }
     };
     return {
@@ -62,8 +67,17 @@ export class Database {
     };
   }
 
-  close(): void {
+  /**
+   * Refuses new calls and resolves once the calls already started have settled. A pool that
+   * ends while calls wait for a connection never serves them (they would hang until the
+   * connection timeout), so the pool must end only after this.
+   */
+  close(): Promise<void> {
     this.#closed = true;
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drained = resolve;
+    });
   }
 
   get closed(): boolean {

@@ -118,7 +118,7 @@ export class PostgresStore implements OAuth2Store {
   /** Idempotent. Ends the pool if the store created it; a caller's pool stays open. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#db.close();
+      await this.#db.close();
       // Our own pool keeps the listener: a client may still fail while the pool ends.
       if (this.#ownsPool) await this.#pool.end();
       else this.#pool.off('error', this.#onPoolError);
