@@ -100,6 +100,37 @@ describe('PostgresStore', () => {
     await expect(store!.clients.list()).rejects.toMatchObject({ code: 'closed' });
   });
 
+  it('a column added by a newer release (rolling deploy) does not break the prepared statements of a running store', async () => {
+    const schema = schemas.fresh();
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    const store = await PostgresStore.open({ pool, schema });
+    const [c, u] = [client(), { id: 'u', username: 'u', passwordHash: 'x', createdAt: new Date(0) }];
+    const code = {
+      hash: 'code', clientId: 'cl', userId: 'u', redirectUri: null, scopes: [], codeChallenge: null, codeChallengeMethod: null,
+      grantId: 'g', expiresAt: new Date(10), createdAt: new Date(0), consumedAt: null, replayedAt: null,
+    };
+    const reads = () => Promise.all([
+      store.clients.get('cl'), store.clients.list(), store.accessTokens.find('h'), store.authorizationCodes.find('code'),
+      store.refreshTokens.find('rt'), store.users.get('u'), store.users.findByUsername('u'), store.users.list(),
+      store.consents.get('u', 'cl'), store.signingKeys.list(),
+    ]);
+    await store.clients.create(c);
+    await store.users.create(u);
+    await store.authorizationCodes.save(code);
+    await reads();
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    for (const t of ['clients', 'access_tokens', 'authorization_codes', 'refresh_tokens', 'users', 'consents', 'signing_keys']) {
+      await other.query(`ALTER TABLE "${schema}".${t} ADD COLUMN added_later text`);
+    }
+    await other.end();
+    const [got] = await reads();
+    expect(got).toEqual(c);
+    expect(await store.authorizationCodes.consume('code', new Date(5))).toMatchObject({ status: 'consumed' });
+    await store.close();
+    await pool.end();
+  });
+
   it('keeps instants exact to the millisecond whatever the session time zone, and lists with byte order', async () => {
     const schema = schemas.fresh();
     const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: '-c TimeZone=Pacific/Chatham' });

@@ -1,14 +1,14 @@
 import type { ConsentStore, SigningKeyStore, UserStore } from '../store.js';
 import type { Database } from './database.js';
-import { type ConsentRow, iso, type KeyRow, maybeIso, toConsent, toKey, toUser, type UserRow } from './rows.js';
+import { COLUMNS, type ConsentRow, iso, type KeyRow, maybeIso, toConsent, toKey, toUser, type UserRow } from './rows.js';
 import { mapWriteError } from './write-error.js';
 
 export function userTable(db: Database): UserStore {
   const t = db.table('users');
   const insert = db.prepare<[string, string, string, string]>(`INSERT INTO ${t} (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)`);
-  const get = db.prepare<[string], UserRow>(`SELECT * FROM ${t} WHERE id = $1`);
-  const byName = db.prepare<[string], UserRow>(`SELECT * FROM ${t} WHERE username = $1`);
-  const list = db.prepare<[], UserRow>(`SELECT * FROM ${t} ORDER BY created_at, id`);
+  const get = db.prepare<[string], UserRow>(`SELECT ${COLUMNS.users} FROM ${t} WHERE id = $1`);
+  const byName = db.prepare<[string], UserRow>(`SELECT ${COLUMNS.users} FROM ${t} WHERE username = $1`);
+  const list = db.prepare<[], UserRow>(`SELECT ${COLUMNS.users} FROM ${t} ORDER BY created_at, id`);
   const setHash = db.prepare<[string, string]>(`UPDATE ${t} SET password_hash = $1 WHERE id = $2`);
   // What the user granted goes with them, in ONE statement (data-modifying CTEs all run in it,
   // so it is one transaction and one round trip). Nothing is deleted for an unknown user.
@@ -48,7 +48,7 @@ export function userTable(db: Database): UserStore {
 
 export function consentTable(db: Database): ConsentStore {
   const t = db.table('consents');
-  const get = db.prepare<[string, string], ConsentRow>(`SELECT * FROM ${t} WHERE user_id = $1 AND client_id = $2`);
+  const get = db.prepare<[string, string], ConsentRow>(`SELECT ${COLUMNS.consents} FROM ${t} WHERE user_id = $1 AND client_id = $2`);
   const upsert = db.prepare<[string, string, string[], string]>(
     `INSERT INTO ${t} (user_id, client_id, scopes, updated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at`,
@@ -77,7 +77,7 @@ export function signingKeyTable(db: Database): SigningKeyStore {
   const insert = db.prepare<[string, string, string, string, string, string | null, string | null]>(
     `INSERT INTO ${t} (kid, alg, public_jwk, private_jwk_encrypted, created_at, retired_at, publish_until) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   );
-  const list = db.prepare<[], KeyRow>(`SELECT * FROM ${t} ORDER BY created_at, kid`);
+  const list = db.prepare<[], KeyRow>(`SELECT ${COLUMNS.keys} FROM ${t} ORDER BY created_at, kid`);
   const retire = db.prepare<[string, string, string]>(
     `UPDATE ${t} SET retired_at = $1, publish_until = $2 WHERE kid = $3 AND retired_at IS NULL`,
   );

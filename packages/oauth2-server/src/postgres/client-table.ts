@@ -1,6 +1,6 @@
 import type { ClientStore } from '../store.js';
 import type { Database } from './database.js';
-import { type ClientRow, iso, toClient } from './rows.js';
+import { type ClientRow, COLUMNS, iso, toClient } from './rows.js';
 import { mapWriteError } from './write-error.js';
 
 /**
@@ -12,8 +12,8 @@ export function clientTable(db: Database): ClientStore {
   const insert = db.prepare<[string, string, string | null, string[], string[], string[], string]>(
     `INSERT INTO ${t} (id, name, secret_hash, grant_types, scopes, redirect_uris, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   );
-  const get = db.prepare<[string], ClientRow>(`SELECT * FROM ${t} WHERE id = $1`);
-  const list = db.prepare<[], ClientRow>(`SELECT * FROM ${t} ORDER BY created_at, id`);
+  const get = db.prepare<[string], ClientRow>(`SELECT ${COLUMNS.clients} FROM ${t} WHERE id = $1`);
+  const list = db.prepare<[], ClientRow>(`SELECT ${COLUMNS.clients} FROM ${t} ORDER BY created_at, id`);
   // ON DELETE CASCADE removes the client's codes, tokens and consents in the same statement.
   const del = db.prepare<[string]>(`DELETE FROM ${t} WHERE id = $1`);
   return {

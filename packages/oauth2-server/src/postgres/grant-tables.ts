@@ -1,6 +1,6 @@
 import type { AccessTokenStore, AuthorizationCodeStore, RefreshTokenStore } from '../store.js';
 import { type Database, deleteInBatches, purgeSql } from './database.js';
-import { type AccessTokenRow, type CodeRow, iso, maybeIso, type RefreshRow, toAccessToken, toCode, toRefresh } from './rows.js';
+import { type AccessTokenRow, type CodeRow, COLUMNS, iso, maybeIso, type RefreshRow, toAccessToken, toCode, toRefresh } from './rows.js';
 import { mapWriteError } from './write-error.js';
 
 export function accessTokenTable(db: Database): AccessTokenStore {
@@ -9,7 +9,7 @@ export function accessTokenTable(db: Database): AccessTokenStore {
   const insert = db.prepare<[string, string, string | null, string[], string | null, string, string]>(
     `INSERT INTO ${t} (hash, client_id, user_id, scopes, grant_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   );
-  const find = db.prepare<[string], AccessTokenRow>(`SELECT * FROM ${t} WHERE hash = $1`);
+  const find = db.prepare<[string], AccessTokenRow>(`SELECT ${COLUMNS.accessTokens} FROM ${t} WHERE hash = $1`);
   const del = db.prepare<[string]>(`DELETE FROM ${t} WHERE hash = $1`);
   const delByClient = db.prepare<[string]>(`DELETE FROM ${t} WHERE client_id = $1`);
   const delByGrant = db.prepare<[string]>(`DELETE FROM ${t} WHERE grant_id = $1`);
@@ -43,8 +43,8 @@ export function authorizationCodeTable(db: Database): AuthorizationCodeStore {
   );
   // The atomic consume: one conditional UPDATE. Under READ COMMITTED a concurrent caller waits
   // for the winner's row lock, re-checks `consumed_at IS NULL` on the committed row, and updates nothing.
-  const consume = db.prepare<[string, string], CodeRow>(`UPDATE ${t} SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL RETURNING *`);
-  const find = db.prepare<[string], CodeRow>(`SELECT * FROM ${t} WHERE hash = $1`);
+  const consume = db.prepare<[string, string], CodeRow>(`UPDATE ${t} SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL RETURNING ${COLUMNS.codes}`);
+  const find = db.prepare<[string], CodeRow>(`SELECT ${COLUMNS.codes} FROM ${t} WHERE hash = $1`);
   const markReplayed = db.prepare<[string, string]>(`UPDATE ${t} SET replayed_at = $1 WHERE hash = $2 AND replayed_at IS NULL`);
   const purge = db.prepare<[string, number]>(purgeSql(t, 'hash', 'expires_at'));
   return {
@@ -80,9 +80,9 @@ export function refreshTokenTable(db: Database): RefreshTokenStore {
     `INSERT INTO ${t} (hash, client_id, user_id, scopes, grant_id, expires_at, created_at, rotated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
   );
   const consume = db.prepare<[string, string, string], RefreshRow>(
-    `UPDATE ${t} SET rotated_at = $1 WHERE hash = $2 AND client_id = $3 AND rotated_at IS NULL RETURNING *`,
+    `UPDATE ${t} SET rotated_at = $1 WHERE hash = $2 AND client_id = $3 AND rotated_at IS NULL RETURNING ${COLUMNS.refreshTokens}`,
   );
-  const find = db.prepare<[string], RefreshRow>(`SELECT * FROM ${t} WHERE hash = $1`);
+  const find = db.prepare<[string], RefreshRow>(`SELECT ${COLUMNS.refreshTokens} FROM ${t} WHERE hash = $1`);
   const del = db.prepare<[string]>(`DELETE FROM ${t} WHERE hash = $1`);
   const delByGrant = db.prepare<[string]>(`DELETE FROM ${t} WHERE grant_id = $1`);
   const purge = db.prepare<[string, number]>(purgeSql(t, 'hash', 'expires_at'));

@@ -38,7 +38,7 @@ const READ_SLACK_MS = 2000;
 
 /**
  * A store on a PostgreSQL pool (node-postgres). Every operation is one statement on a named
- * prepared statement; atomic consumes are single `UPDATE ... WHERE ... IS NULL RETURNING *`;
+ * prepared statement; atomic consumes are single `UPDATE ... WHERE ... IS NULL RETURNING ...`;
  * deleting a user is one statement of data-modifying CTEs; deleting a client cascades through
  * foreign keys; purges delete in bounded batches. Failures reject fast (connection and
  * statement timeouts) with ordinary Errors, and the pool reconnects once the server is back.

@@ -22,6 +22,21 @@ export interface UserRow { id: string; username: string; password_hash: string; 
 export interface ConsentRow { user_id: string; client_id: string; scopes: string[]; updated_at: Date }
 export interface KeyRow { kid: string; alg: string; public_jwk: string; private_jwk_encrypted: string; created_at: Date; retired_at: Date | null; publish_until: Date | null }
 
+/**
+ * The columns each statement reads, named rather than `*`: a prepared statement whose result
+ * type changes (a newer release added a column during a rolling deploy) fails on every call
+ * with "cached plan must not change result type".
+ */
+export const COLUMNS = {
+  clients: 'id, name, secret_hash, grant_types, scopes, redirect_uris, created_at',
+  accessTokens: 'hash, client_id, user_id, scopes, grant_id, expires_at, created_at',
+  codes: 'hash, client_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, grant_id, expires_at, created_at, consumed_at, replayed_at',
+  refreshTokens: 'hash, client_id, user_id, scopes, grant_id, expires_at, created_at, rotated_at',
+  users: 'id, username, password_hash, created_at',
+  consents: 'user_id, client_id, scopes, updated_at',
+  keys: 'kid, alg, public_jwk, private_jwk_encrypted, created_at, retired_at, publish_until',
+} as const;
+
 /** Instants go out as ISO strings: exact to the millisecond and independent of the process time zone. */
 export const iso = (d: Date): string => d.toISOString();
 export const maybeIso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
