@@ -6,9 +6,10 @@ import { validateSchema } from './database.js';
  * Numbered migrations: entry i brings the schema from version i to i + 1, one transaction
  * each, with `search_path` set to the store's schema. Append only; never edit a released
  * migration, and keep the previous release working while both run (rolling deploy): add
- * columns nullable or with a default. Version 1 is the SQLite schema at its version 3, in PostgreSQL types: instants
- * are timestamptz (microseconds, so milliseconds round-trip), lists are text[], keys compare
- * bytewise (COLLATE "C": the same order as the other stores, and cheaper than a locale).
+ * columns nullable or with a default. Version 1 is the SQLite schema at its version 3 in
+ * PostgreSQL types: instants are timestamptz (microseconds, so milliseconds round-trip),
+ * lists are text[], keys compare bytewise (COLLATE "C": the order of the other stores, and
+ * cheaper than a locale).
  */
 export const MIGRATIONS: readonly string[] = [
   `
