@@ -15,7 +15,7 @@ afterEach(async () => {
 afterAll(() => schemas.dropAll());
 
 const open = async (schema = schemas.fresh(), count = 1): Promise<PostgresStore[]> => {
-  const stores = await Promise.all(Array.from({ length: count }, () => PostgresStore.open({ connectionString: PG_URL, schema, max: 5 })));
+  const stores = await Promise.all(Array.from({ length: count }, () => PostgresStore.open({ connectionString: PG_URL, schema, max: 2 })));
   opened.push(...stores);
   return stores;
 };
