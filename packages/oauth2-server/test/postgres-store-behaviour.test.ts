@@ -57,6 +57,22 @@ describe('PostgresStore', () => {
     expect(() => mapWriteError(other, 'x')).toThrow(other);
   });
 
+  it('a constraint error (a taken username) keeps its connection: no reconnect, no lost prepared statements', async () => {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    let connects = 0;
+    pool.on('connect', () => connects++);
+    const store = await PostgresStore.open({ pool, schema: schemas.fresh() });
+    await store.users.create({ id: 'u1', username: 'alice', passwordHash: 'x', createdAt: new Date(0) });
+    const before = connects;
+    for (let i = 2; i < 7; i++) {
+      await expect(store.users.create({ id: `u${i}`, username: 'alice', passwordHash: 'x', createdAt: new Date(0) })).rejects.toMatchObject({ code: 'conflict' });
+    }
+    expect(await store.users.findByUsername('alice')).toMatchObject({ id: 'u1' });
+    expect(connects - before).toBe(0);
+    await store.close();
+    await pool.end();
+  });
+
   it(`deleteExpired deletes in batches of ${PURGE_BATCH} and counts every row`, async () => {
     const schema = schemas.fresh();
     const [store] = await open(schema);

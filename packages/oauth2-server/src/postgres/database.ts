@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { OAuth2StoreError } from '../store-error.js';
 
 /** A schema name we can interpolate: an unquoted PostgreSQL identifier, lower case, at most 63 bytes. */
@@ -51,7 +51,16 @@ export class Database {
       const config = { name, text, values, query_timeout: this.#readTimeoutMs } as pg.QueryConfig;
       this.#inFlight++;
       try {
-        return await this.#pool.query(config);
+        const client = await this.#pool.connect();
+        let broken: Error | undefined;
+        try {
+          return await client.query(config);
+        } catch (err) {
+          if (!healthyAfter(err)) broken = err as Error;
+          throw err;
+        } finally {
+          client.release(broken);
+        }
       } catch (err) {
         // A call that raced close() fails as closed, not with the pool's "ended" error.
         this.assertOpen(err);
@@ -87,6 +96,18 @@ export class Database {
   assertOpen(cause?: unknown): void {
     if (this.#closed) throw new OAuth2StoreError('closed', 'the store is closed', cause === undefined ? {} : { cause });
   }
+}
+
+/**
+ * Whether the connection is still good after `err`. `pool.query` would discard the connection
+ * (and its prepared statements) after any error, but an error the server reports for one
+ * statement (23505 for a taken username, 57014 for a statement timeout) leaves the session
+ * usable. Not so a client-side read timeout, a lost socket, or SQLSTATE class 08 (connection),
+ * 57P (shutdown) or XX (internal). (`severity` would tell too, but it is translated by lc_messages.)
+ * The pool also drops any client whose socket has ended.
+ */
+function healthyAfter(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && typeof err.code === 'string' && !/^(08|57P|XX)/.test(err.code);
 }
 
 /** Rows per statement of a purge: each batch commits on its own, so no lock is held for long. */
