@@ -90,6 +90,26 @@ describe('PostgresStore', () => {
     expect(left.rows[0].n).toBe(5);
   });
 
+  it('deleteExpired does not wait for a row a request holds locked: it skips it for the next purge', async () => {
+    const schema = schemas.fresh();
+    const [store] = await open(schema);
+    await store!.clients.create(client());
+    const token = (hash: string) => ({ hash, clientId: 'cl', userId: null, scopes: [], expiresAt: new Date(1), createdAt: new Date(0), grantId: null });
+    await store!.accessTokens.save(token('busy'));
+    await store!.accessTokens.save(token('idle'));
+    const locker = new pg.Client({ connectionString: PG_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM "${schema}".access_tokens WHERE hash = 'busy' FOR UPDATE`);
+      expect(await store!.accessTokens.deleteExpired(new Date(1))).toBe(1);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+    expect(await store!.accessTokens.deleteExpired(new Date(1))).toBe(1);
+  });
+
   it("close() leaves a caller's pool open, and every later call rejects with \"closed\"", async () => {
     const schema = schemas.fresh();
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
