@@ -1,19 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { OAuth2Server } from '../src/oauth2-server.js';
+import { PostgresStore } from '../src/postgres/index.js';
 import { SqliteStore } from '../src/sqlite/index.js';
+import type { OAuth2Store } from '../src/store.js';
 import type { EndpointResponse } from '../src/types.js';
 import { body, flowServer, svcTokens, tokenRequest } from './flow-helpers.js';
+import { PG_URL, schemaScope } from './postgres-helpers.js';
 
 const ROUNDS = 20;
 const dirs: string[] = [];
-const stores: SqliteStore[] = [];
+const stores: OAuth2Store[] = [];
+const schemas = schemaScope('races');
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+afterAll(() => schemas.dropAll());
 
 const backends = {
   MemoryStore: async (over = {}) => flowServer(over),
@@ -21,6 +26,11 @@ const backends = {
     const dir = mkdtempSync(join(tmpdir(), 'oauth2-races-'));
     dirs.push(dir);
     const store = new SqliteStore({ path: join(dir, 'auth.db') });
+    stores.push(store);
+    return flowServer({ ...over, store });
+  },
+  PostgresStore: async (over = {}) => {
+    const store = await PostgresStore.open({ connectionString: PG_URL, schema: schemas.fresh(), max: 4 });
     stores.push(store);
     return flowServer({ ...over, store });
   },
