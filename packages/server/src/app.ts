@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.js';
+import type { ServerConfig } from './config.js';
 import { installRequestContext, type RequestsInFlight } from './plugins/request-context.js';
 import { installHttpMetrics, observeRequest } from './plugins/http-metrics.js';
 import { installErrorHandling, sendError } from './plugins/errors.js';
@@ -39,7 +40,7 @@ const lazySchemaCompilers = {
 const MAX_PARAM_LENGTH = 4096;
 
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
-  const { config, logging, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk, store } = runtime;
+  const { config, logging, logger, context, metrics, httpMetrics, domainMetrics, oauth, disk } = runtime;
   // Module loggers: each line carries `module`, and `LOG_LEVEL=info,storage=debug` (or the admin
   // endpoint) sets each part's level on its own.
   const httpLogger = logging.module('http');
@@ -50,6 +51,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     return503OnClosing: true,
+    trustProxy: trustProxyOption(config.trustProxy),
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),
     clientErrorHandler: clientErrorHandler(httpLogger, inFlight),
@@ -68,7 +70,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   installExpectations(app);
 
-  await app.register(healthRoutes(store, logger));
+  await app.register(healthRoutes(runtime, logger));
   await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2, logger: logging.module('oauth2') }));
   await app.register(interactionRoutes(interactionOptions(runtime, options.login)));
   // The storage debug hook only where the disk is served: every other request would run it for nothing.
@@ -82,4 +84,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   if (config.adminToken !== undefined) await app.register(adminRoutes({ logging, logger: logging.module('admin'), token: config.adminToken }));
   return app;
+}
+
+/** Fastify takes addresses as they are; a hop count becomes a trust function (the nearest `n` hops). */
+function trustProxyOption(trust: ServerConfig['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }

@@ -5,6 +5,7 @@ import { storageCommand, STORAGE_USAGE } from './commands/storage.js';
 import { userCommand, USER_USAGE } from './commands/user.js';
 import { tokenCommand, TOKEN_USAGE } from './commands/token.js';
 import { keysCommand, KEYS_USAGE } from './commands/keys.js';
+import { migrateCommand, MIGRATE_USAGE } from './commands/migrate.js';
 import { environmentHelp } from './env-vars.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
@@ -27,6 +28,7 @@ Commands:
                         manage the people who sign in on the login page
   token revoke TOKEN    revoke an access or refresh token
   keys rotate|list      manage JWT signing keys
+  migrate               bring the database schema up to date
   help [COMMAND]        show help for a command
 
 Run \`tsforge COMMAND --help\` for a command's options; \`tsforge help serve\` lists every
@@ -46,14 +48,16 @@ Environment:
 ${environmentHelp()}
 
 Endpoints for operators:
-  GET /health                   200 when the database answers, else 503
+  GET /health                   liveness: 200 while the process answers
+  GET /ready                    readiness: 200 when the database and file store answer,
+                                503 when not or while draining; Redis reported, optional
   GET /metrics                  Prometheus text or OpenMetrics (credentials: METRICS_*)
   GET /admin/log-level          the current level: {"level":"info,storage=debug"} (ADMIN_TOKEN)
   PUT /admin/log-level          change it at once: body {"level":"debug"} (ADMIN_TOKEN)
 
 Signals: SIGTERM/SIGINT drain and stop; SIGUSR2 steps the log level configured → debug → trace.`;
 
-const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE, user: USER_USAGE, token: TOKEN_USAGE, keys: KEYS_USAGE };
+const USAGES: Record<string, string> = { serve: SERVE_USAGE, client: CLIENT_USAGE, storage: STORAGE_USAGE, user: USER_USAGE, token: TOKEN_USAGE, keys: KEYS_USAGE, migrate: MIGRATE_USAGE };
 
 const out = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -101,6 +105,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'keys':
       await keysCommand(args, out);
+      return;
+    case 'migrate':
+      await migrateCommand(args, out);
       return;
     default:
       throw new UsageError(`unknown command ${quoteArg(command)}`, MAIN_USAGE);

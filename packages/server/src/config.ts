@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { readEnv } from './env-vars.js';
 import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
 import type { StaticCredentials } from './plugins/credential-guard.js';
+import { loadBackingServices, type BackingServices } from './backing-services.js';
 
 export type LogFormat = 'json' | 'pretty' | 'compact';
 
@@ -17,6 +19,11 @@ export interface ServerConfig {
   maxUploadBytes: number;
   accessTokenTtl: number;
   shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, how long `/ready` answers 503 while everything is still served, before the
+   * listener closes: the time a load balancer needs to notice and stop sending.
+   */
+  shutdownDelayMs: number;
   /** How long an ordinary request may take to arrive whole (slow-body protection). */
   bodyTimeoutMs: number;
   /** Uploads slower than this, measured over `minUploadRateWindowMs`, are cut off. */
@@ -28,6 +35,12 @@ export interface ServerConfig {
    * otherwise it may send a request on a connection this server is closing (a 502).
    */
   idleTimeoutMs: number;
+  /**
+   * `TSFORGE_TRUST_PROXY`: the load balancers whose `X-Forwarded-For` names the client (addresses
+   * or CIDRs), or how many proxy hops to trust; false trusts none. Rate limits key on the client
+   * address: behind a proxy without this, every client has the proxy's.
+   */
+  trustProxy: false | number | string[];
   scopes: string[];
   /** `ADMIN_TOKEN`: enables `/admin/*` for a bearer of this token (32 to 512 printable characters). */
   adminToken?: string;
@@ -36,6 +49,8 @@ export interface ServerConfig {
   metricsAuth: MetricsAuth | undefined;
   /** Token formats, grants, rate limits, purge interval. */
   oauth: OAuthConfig;
+  /** The database, Redis and the secret, shared by every instance (embedded when unset). */
+  services: BackingServices;
 }
 
 /** Where files live: the data dir (default), or a bucket of any S3-compatible store. */
@@ -73,26 +88,29 @@ export interface ConfigOverrides {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ServerConfig {
   const host = overrides.host ?? readEnv(env, 'HOST') ?? '127.0.0.1';
-  const port = integer('PORT', overrides.port ?? readEnv(env, 'PORT'), 3000, 0, 65535);
+  const port = wholeNumber('PORT', overrides.port ?? readEnv(env, 'PORT'), 3000, 0, 65535);
   const issuer = readEnv(env, 'TSFORGE_ISSUER') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     host,
     port,
     dataDir: resolve(overrides.dataDir ?? readEnv(env, 'TSFORGE_DATA_DIR') ?? './data'),
     issuer: checkIssuer(issuer),
-    bodyLimit: integer('TSFORGE_BODY_LIMIT', readEnv(env, 'TSFORGE_BODY_LIMIT'), 1024 * 1024, 1024, 2 ** 31),
-    maxUploadBytes: integer('TSFORGE_MAX_UPLOAD_BYTES', readEnv(env, 'TSFORGE_MAX_UPLOAD_BYTES'), 1024 ** 3, 1, 2 ** 53 - 1),
-    accessTokenTtl: integer('TSFORGE_ACCESS_TOKEN_TTL', readEnv(env, 'TSFORGE_ACCESS_TOKEN_TTL'), 3600, 1, 86400 * 365),
-    shutdownTimeoutMs: integer('TSFORGE_SHUTDOWN_TIMEOUT_MS', readEnv(env, 'TSFORGE_SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 3_600_000),
-    bodyTimeoutMs: integer('TSFORGE_BODY_TIMEOUT_MS', readEnv(env, 'TSFORGE_BODY_TIMEOUT_MS'), 30_000, 100, 3_600_000),
-    minUploadBytesPerSecond: integer('TSFORGE_MIN_UPLOAD_RATE', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE'), 1024, 0, 2 ** 31),
-    minUploadRateWindowMs: integer('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS'), 10_000, 100, 3_600_000),
-    idleTimeoutMs: integer('TSFORGE_IDLE_TIMEOUT_MS', readEnv(env, 'TSFORGE_IDLE_TIMEOUT_MS'), 75_000, 1000, 3_600_000),
+    bodyLimit: wholeNumber('TSFORGE_BODY_LIMIT', readEnv(env, 'TSFORGE_BODY_LIMIT'), 1024 * 1024, 1024, 2 ** 31),
+    maxUploadBytes: wholeNumber('TSFORGE_MAX_UPLOAD_BYTES', readEnv(env, 'TSFORGE_MAX_UPLOAD_BYTES'), 1024 ** 3, 1, 2 ** 53 - 1),
+    accessTokenTtl: wholeNumber('TSFORGE_ACCESS_TOKEN_TTL', readEnv(env, 'TSFORGE_ACCESS_TOKEN_TTL'), 3600, 1, 86400 * 365),
+    shutdownTimeoutMs: wholeNumber('TSFORGE_SHUTDOWN_TIMEOUT_MS', readEnv(env, 'TSFORGE_SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 3_600_000),
+    shutdownDelayMs: wholeNumber('TSFORGE_SHUTDOWN_DELAY_MS', readEnv(env, 'TSFORGE_SHUTDOWN_DELAY_MS'), 0, 0, 600_000),
+    bodyTimeoutMs: wholeNumber('TSFORGE_BODY_TIMEOUT_MS', readEnv(env, 'TSFORGE_BODY_TIMEOUT_MS'), 30_000, 100, 3_600_000),
+    minUploadBytesPerSecond: wholeNumber('TSFORGE_MIN_UPLOAD_RATE', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE'), 1024, 0, 2 ** 31),
+    minUploadRateWindowMs: wholeNumber('TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS', readEnv(env, 'TSFORGE_MIN_UPLOAD_RATE_WINDOW_MS'), 10_000, 100, 3_600_000),
+    idleTimeoutMs: wholeNumber('TSFORGE_IDLE_TIMEOUT_MS', readEnv(env, 'TSFORGE_IDLE_TIMEOUT_MS'), 75_000, 1000, 3_600_000),
+    trustProxy: trustProxy(readEnv(env, 'TSFORGE_TRUST_PROXY')),
     scopes: [...FILE_SCOPES],
     storage: storageSettings(env),
     ...adminToken(readEnv(env, 'ADMIN_TOKEN')),
     metricsAuth: metricsAuth(readEnv(env, 'METRICS_AUTH_TOKEN'), readEnv(env, 'METRICS_BASIC_AUTH')),
     oauth: loadOAuthConfig(env),
+    services: loadBackingServices(env),
   };
 }
 
@@ -101,6 +119,21 @@ function adminToken(raw: string | undefined): { adminToken?: string } {
   // A token an operator could guess would open the admin endpoints to anyone: require length.
   if (!/^[\x21-\x7e]{32,512}$/.test(raw)) throw new ConfigError('ADMIN_TOKEN must be 32 to 512 printable characters without spaces (e.g. `openssl rand -hex 32`)');
   return { adminToken: raw };
+}
+
+function trustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '') return false;
+  if (/^\d+$/.test(raw)) return wholeNumber('TSFORGE_TRUST_PROXY', raw, 0, 1, 10);
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError(`TSFORGE_TRUST_PROXY must be a number of hops or comma-separated addresses/CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got ${JSON.stringify(entry)}`);
+    }
+  }
+  return entries;
 }
 
 /** `STORAGE_DRIVER=local|s3` and, for s3, `S3_*` plus the standard `AWS_*` variables. */
@@ -150,7 +183,8 @@ function metricsAuth(token: string | undefined, basic: string | undefined): Metr
   return undefined;
 }
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+/** A whole-number setting in [min, max]; unset or empty → `fallback`. */
+export function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
   const value = Number(raw);

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError, wholeNumber as whole } from './config.js';
 import { readEnv } from './env-vars.js';
 
 /** The OAuth 2.0 settings of `tsforge serve`, from the environment. */
@@ -48,12 +48,4 @@ function flag(name: string, raw: string | undefined, fallback: boolean): boolean
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
-}
-
-function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
-  return value;
 }

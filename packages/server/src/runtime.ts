@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { initLogging, logConfigFromEnv, type Logger, type LogConfig, type Logging, type RequestContext } from '@tsforge/logging';
 import { Metrics, HttpMetrics } from '@tsforge/metrics';
 import { Disk, LocalDriver, StorageError, StorageManager, UrlSigner, type StorageMetrics } from '@tsforge/storage';
-import { OAuth2Server, type OAuth2Metrics, type OAuth2Store } from '@tsforge/oauth2-server';
-import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
+import { OAuth2Server, type OAuth2Metrics, type OAuth2Store, type RateLimitStore } from '@tsforge/oauth2-server';
 import { ConfigError, type ServerConfig } from './config.js';
 import { SECRET_FILE, ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
-import { createPrivateFile, exposedDataFiles } from './private-files.js';
+import { exposedDataFiles } from './private-files.js';
+import { DATABASE_FILE, describeDatabase, openStore } from './database.js';
+import { openRedis, type SharedRedis } from './redis.js';
 import { checkStorage } from './storage-check.js';
 
 /** Everything `tsforge serve` is made of, built once from the config: the composition root. */
@@ -23,13 +24,19 @@ export interface Runtime {
   domainMetrics: DomainMetrics;
   store: OAuth2Store;
   oauth: OAuth2Server;
+  /** Shared by every instance with `REDIS_URL`; else in process (undefined: each limiter's own). */
+  rateLimits?: RateLimitStore;
+  /** Set with `REDIS_URL`: what `/ready` pings. */
+  redis?: SharedRedis;
   disk: Disk;
   /** Derives the keys of the login session and CSRF tokens. */
   secret: ServerSecret;
+  /** Set on SIGTERM: `/ready` answers 503 so load balancers stop sending before the listener closes. */
+  draining: boolean;
   close(): Promise<void>;
 }
 
-export const DATABASE_FILE = 'tsforge.db';
+export { DATABASE_FILE };
 
 export interface RuntimeOptions {
   log?: LogConfig;
@@ -38,15 +45,23 @@ export interface RuntimeOptions {
   storageMetrics?: StorageMetrics;
 }
 
+export interface OpenOAuthOptions {
+  onError?: (err: unknown) => void;
+  metrics?: OAuth2Metrics;
+  /** Errors of idle database connections. */
+  onStoreError?: (err: Error) => void;
+  /** Wraps the store before the server gets it (the Redis token cache). */
+  wrapStore?: (store: OAuth2Store) => OAuth2Store;
+}
+
 /** The OAuth2 half alone: what the CLI's client commands need, without HTTP, metrics or storage. */
-export function openOAuth(
+export async function openOAuth(
   config: ServerConfig,
-  options: { onError?: (err: unknown) => void; metrics?: OAuth2Metrics } = {},
-): { secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server } {
-  const secret = ServerSecret.loadOrCreate(config.dataDir);
-  const path = join(config.dataDir, DATABASE_FILE);
-  createPrivateFile(path);
-  const store = new SqliteStore({ path });
+  options: OpenOAuthOptions = {},
+): Promise<{ secret: ServerSecret; store: OAuth2Store; oauth: OAuth2Server }> {
+  const secret = loadSecret(config);
+  const opened = await openStore(config, options.onStoreError ? { onError: options.onStoreError } : {});
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const oauth = new OAuth2Server({
     store,
     issuer: config.issuer,
@@ -63,6 +78,12 @@ export function openOAuth(
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return { secret, store, oauth };
+}
+
+/** `TSFORGE_SECRET_FILE` when set (several instances share it), else the data dir's own. */
+export function loadSecret(config: ServerConfig): ServerSecret {
+  const { secretFile } = config.services;
+  return secretFile ? ServerSecret.fromFile(secretFile) : ServerSecret.loadOrCreate(config.dataDir);
 }
 
 /**
@@ -91,58 +112,60 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const logging = initLogging({ ...logConfigFromEnv(options.env ?? process.env), ...options.log, base: { service: 'tsforge' } });
   const { logger, context } = logging;
   const metrics = new Metrics();
-  const domainMetrics = createDomainMetrics(metrics);
-  let opened: ReturnType<typeof openOAuth>;
-  try {
-    opened = openOAuth(config, { onError: (err) => logging.module('oauth2').error({ err }, 'oauth2 internal error'), metrics: domainMetrics.oauth2 });
-  } catch (err) {
-    metrics.close();
-    throw err;
-  }
-  const { secret, store, oauth } = opened;
-  // The database (its -wal and -shm too) and the key tokens, sessions and signed URLs derive from.
-  const exposed = exposedDataFiles(config.dataDir, [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRET_FILE]);
-  if (exposed.length > 0) {
-    logger.warn(
-      { paths: exposed },
-      `the data dir holds the token database and the server's secret key, but group or others can reach ${exposed.map((p) => `${p.path} (${p.mode})`).join(', ')}: chmod 700 the dir and 600 its files`,
-    );
-  }
-  let storage: Awaited<ReturnType<typeof openDisk>>;
-  try {
-    storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);
-  } catch (err) {
-    metrics.close();
-    await store.close();
-    throw err;
-  }
-  const disk = storage.disk;
-  try {
-    await checkStorage(disk, config.storage);
-  } catch (err) {
-    metrics.close();
-    storage.close();
-    await store.close();
-    throw err;
-  }
-  domainMetrics.startAtZero({ grants: oauth.grantTypes, disks: [disk.name] });
-  if (disk.driver instanceof LocalDriver) {
-    const storageLogger = logging.module('storage');
-    // Temp files of uploads cut off by a crash: removed in the background, not before listening.
-    disk.driver.sweepTempFiles().then(
-      (removed) => removed > 0 && storageLogger.info({ removed }, 'removed temp files of unfinished uploads'),
-      (err: unknown) => storageLogger.warn({ err }, 'sweeping temp files failed'),
-    );
-  }
-  const httpMetrics = new HttpMetrics(metrics);
-
-  return {
-    config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk, secret,
-    async close() {
-      metrics.close();
-      storage.close();
-      await store.close();
-      await logging.flush();
-    },
+  // What is open so far, closed in reverse when a later step fails and by `close()`.
+  const opened: (() => unknown)[] = [() => metrics.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of opened.splice(0).reverse()) await close();
   };
+  try {
+    const domainMetrics = createDomainMetrics(metrics);
+    const redis = config.services.redis ? await openRedis(config.services.redis, logging.module('redis')) : undefined;
+    if (redis) opened.push(() => redis.close());
+    const dbLogger = logging.module('database');
+    const { secret, store, oauth } = await openOAuth(config, {
+      onError: (err) => logging.module('oauth2').error({ err }, 'oauth2 internal error'),
+      metrics: domainMetrics.oauth2,
+      onStoreError: (err) => dbLogger.warn({ err }, 'database connection lost; it is replaced on the next query'),
+      ...(redis ? { wrapStore: redis.cached } : {}),
+    });
+    opened.push(() => store.close());
+    if (config.services.database.kind === 'postgres') dbLogger.info({ database: describeDatabase(config) }, 'using PostgreSQL');
+    warnIfExposed(config, logger);
+    const storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);
+    opened.push(() => storage.close());
+    const disk = storage.disk;
+    await checkStorage(disk, config.storage);
+    domainMetrics.startAtZero({ grants: oauth.grantTypes, disks: [disk.name] });
+    if (disk.driver instanceof LocalDriver) {
+      const storageLogger = logging.module('storage');
+      // Temp files of uploads cut off by a crash: removed in the background, not before listening.
+      disk.driver.sweepTempFiles().then(
+        (removed) => removed > 0 && storageLogger.info({ removed }, 'removed temp files of unfinished uploads'),
+        (err: unknown) => storageLogger.warn({ err }, 'sweeping temp files failed'),
+      );
+    }
+    const httpMetrics = new HttpMetrics(metrics);
+    return {
+      config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk, secret, draining: false,
+      ...(redis ? { redis, rateLimits: redis.rateLimits } : {}),
+      async close() {
+        await closeAll();
+        await logging.flush();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** The data dir's database (its -wal and -shm too) and secret key: private, or a warning. */
+function warnIfExposed(config: ServerConfig, logger: Logger): void {
+  const files = [SECRET_FILE, ...(config.services.database.kind === 'sqlite' ? [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`] : [])];
+  const exposed = exposedDataFiles(config.dataDir, files);
+  if (exposed.length === 0) return;
+  logger.warn(
+    { paths: exposed },
+    `the data dir holds the token database and the server's secret key, but group or others can reach ${exposed.map((p) => `${p.path} (${p.mode})`).join(', ')}: chmod 700 the dir and 600 its files`,
+  );
 }

@@ -43,6 +43,24 @@ export class ServerSecret {
     return new ServerSecret(parse(readFileSync(path, 'utf8'), path));
   }
 
+  /**
+   * A secret the operator generated (`openssl rand -hex 32 > secret.key`) and gave every
+   * instance, so that tokens, sessions and signed URLs made by one are accepted by the others.
+   */
+  static fromFile(path: string): ServerSecret {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`TSFORGE_SECRET_FILE ${JSON.stringify(path)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    try {
+      return new ServerSecret(parse(text, path));
+    } catch (err) {
+      throw new ConfigError(`${(err as Error).message}; make one with: openssl rand -hex 32 > ${path}`);
+    }
+  }
+
   derive(purpose: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.#master, Buffer.alloc(0), `tsforge/${purpose}`, 32));
   }

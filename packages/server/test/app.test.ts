@@ -37,10 +37,19 @@ describe('buildApp', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('/health is 503 once the database stops answering, and says nothing internal', async () => {
+  it('/ready is 200 with each check while the database and the file store answer', async () => {
+    const response = await app.inject({ method: 'GET', url: '/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok' } });
+  });
+
+  it('/ready is 503 once the database stops answering and says nothing internal; /health (liveness) stays 200', async () => {
     await runtime.store.close();
-    const response = await app.inject({ method: 'GET', url: '/health' });
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ error: 'unavailable', error_description: 'database unavailable' });
+    const ready = await app.inject({ method: 'GET', url: '/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'failed', storage: 'ok' } });
+    // A database outage must not get every instance restarted by its liveness probe.
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });
 });

@@ -68,11 +68,11 @@ describe('tsforge help serve lists everything an operator can set or call', () =
     for (const name of [...Object.keys(SERVER_ENV), ...LOG_ENV_NAMES]) expect(help, name).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
-  it('every admin endpoint, /metrics and /health are in the help', () => {
+  it('every admin endpoint, /metrics, /health and /ready are in the help', () => {
     const admin = readFileSync(join(PACKAGES, 'server/src/routes/admin.ts'), 'utf8');
     const routes = [...admin.matchAll(/\bapp\.(get|put|post|delete|patch)\('([^']+)'/g)].map((m) => `${m[1]!.toUpperCase()} ${m[2]}`);
     expect(routes).toEqual(['GET /admin/log-level', 'PUT /admin/log-level']);
-    for (const route of [...routes, 'GET /metrics', 'GET /health']) expect(help, route).toContain(`  ${route} `);
+    for (const route of [...routes, 'GET /metrics', 'GET /health', 'GET /ready']) expect(help, route).toContain(`  ${route} `);
   });
 
   it('the ADMIN_TOKEN line names both admin methods and the lengths the config accepts', () => {

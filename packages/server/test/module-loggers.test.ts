@@ -88,13 +88,14 @@ describe('module loggers: LOG_LEVEL=info', () => {
 describe('scrapes and probes are not info noise', () => {
   const server = serverForSuite();
 
-  it('a successful /metrics scrape and /health probe log their access line at debug, not info', async () => {
+  it('a successful /metrics scrape, /health and /ready probe log their access line at debug, not info', async () => {
     await fetch(`${server.url}/metrics`, { headers: { 'x-request-id': 'quiet-metrics' } });
     await fetch(`${server.url}/health`, { headers: { 'x-request-id': 'quiet-health' } });
+    await fetch(`${server.url}/ready`, { headers: { 'x-request-id': 'quiet-ready' } });
     await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-request-id': 'loud-meta' } });
     await until(() => server.logs().some((l) => l.request_id === 'loud-meta'));
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.logs().some((l) => l.request_id === 'quiet-metrics' || l.request_id === 'quiet-health')).toBe(false);
+    expect(server.logs().some((l) => ['quiet-metrics', 'quiet-health', 'quiet-ready'].includes(String(l.request_id)))).toBe(false);
   });
 });
 

@@ -106,7 +106,7 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the database to `SCHEMA_VERSION`, one transaction per migration. */
-export function migrate(db: Database.Database, path: string): void {
+export function migrate(db: Database.Database, path: string): { from: number; to: number } {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new OAuth2StoreError(
@@ -123,4 +123,5 @@ export function migrate(db: Database.Database, path: string): void {
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }
+  return { from: current, to: SCHEMA_VERSION };
 }

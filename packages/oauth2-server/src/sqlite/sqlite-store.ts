@@ -41,6 +41,18 @@ export class SqliteStore implements OAuth2Store {
   #ping: Database.Statement;
   #closed = false;
 
+  /** Opens the file, brings its schema up to date and closes it again (`tsforge migrate`). */
+  static migrate(path: string): { from: number; to: number } {
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      return migrate(db, path);
+    } finally {
+      db.close();
+    }
+  }
+
   constructor(options: SqliteStoreOptions) {
     if (typeof options?.path !== 'string' || options.path === '') {
       throw new TypeError('SqliteStore: options.path must be a non-empty string');

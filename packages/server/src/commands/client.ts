@@ -1,7 +1,5 @@
 import { loadConfig } from '../config.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DATABASE_FILE, openOAuth } from '../runtime.js';
+import { withOAuth, type OAuthHandle } from './open-data.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
 import { quoteArg } from './quote-arg.js';
 
@@ -57,19 +55,10 @@ export async function clientCommand(args: string[], out: (text: string) => void)
   const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
   const run = ACTIONS[action];
   if (!run) throw new UsageError(`unknown subcommand ${quoteArg(action)}`, CLIENT_USAGE);
-  // Only create makes a data dir; a mistyped --data-dir must not look like an empty one.
-  if (action !== 'create' && !existsSync(join(config.dataDir, DATABASE_FILE))) {
-    throw new NotFound(`no tsforge data in ${config.dataDir} (check --data-dir or TSFORGE_DATA_DIR)`);
-  }
-  const { store, oauth } = openOAuth(config);
-  try {
-    await run({ values, rest, oauth, out });
-  } finally {
-    await store.close();
-  }
+  await withOAuth(config, { create: action === 'create' }, (oauth) => run({ values, rest, oauth, out }));
 }
 
-type Action = (a: { values: Record<string, unknown>; rest: string[]; oauth: ReturnType<typeof openOAuth>['oauth']; out: (text: string) => void }) => Promise<void>;
+type Action = (a: { values: Record<string, unknown>; rest: string[]; oauth: OAuthHandle; out: (text: string) => void }) => Promise<void>;
 
 const ACTIONS: Record<string, Action> = {
   async create({ values, rest, oauth, out }) {

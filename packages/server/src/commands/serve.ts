@@ -43,6 +43,12 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop') => (stopping ??= (async () => {
+    runtime.draining = true;
+    if (config.shutdownDelayMs > 0) {
+      // Still serving everything: the load balancer sees /ready fail and stops sending first.
+      runtime.logger.info({ reason, delay_ms: config.shutdownDelayMs }, 'shutting down: /ready answers 503, still serving');
+      await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+    }
     runtime.logger.info({ reason }, 'shutting down: draining in-flight requests');
     const timer = setTimeout(() => {
       runtime.logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');

@@ -3,9 +3,8 @@ import { rm, stat as statFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { StorageError } from '@tsforge/storage';
 import { loadConfig } from '../config.js';
-import { openDisk } from '../runtime.js';
+import { loadSecret, openDisk } from '../runtime.js';
 import { describeFile } from '../file-json.js';
-import { ServerSecret } from '../server-secret.js';
 import { Progress } from './progress.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './usage.js';
 import { requireKnownPort } from './known-port.js';
@@ -64,7 +63,7 @@ export async function storageCommand(argv: string[], out: Out): Promise<void> {
   const config = loadConfig(process.env, { dataDir: values['data-dir'] as string | undefined });
   // On local disk a signed URL names this server; on S3 it names the store.
   if (action === 'sign' && config.storage.driver === 'local') requireKnownPort(config.issuer);
-  const storage = await openDisk(config, ServerSecret.loadOrCreate(config.dataDir));
+  const storage = await openDisk(config, loadSecret(config));
   try {
     await run({ disk: storage.disk, args, values, out });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { RateLimiter } from '@tsforge/oauth2-server';
+import { RateLimiter, type RateLimitStore } from '@tsforge/oauth2-server';
 import type { Runtime } from '../runtime.js';
 import type { InteractionRoutesOptions } from '../routes/interaction.js';
 import { CsrfTokens } from './csrf.js';
@@ -17,14 +17,15 @@ export function interactionOptions(runtime: Runtime, login?: LoginHook): Interac
     login,
     sessions: new SessionCookies({ key: secret.derive('login-session'), secure: config.issuer.startsWith('https:') }),
     csrf: new CsrfTokens(secret.derive('login-csrf')),
-    loginLimiter: limiter(config.oauth.loginRateLimit, LOGIN_WINDOW_MS),
+    loginLimiter: limiter(config.oauth.loginRateLimit, LOGIN_WINDOW_MS, runtime.rateLimits),
   };
 }
 
 export function tokenLimiter(runtime: Runtime): RateLimiter | null {
-  return limiter(runtime.config.oauth.tokenRateLimit, TOKEN_WINDOW_MS);
+  return limiter(runtime.config.oauth.tokenRateLimit, TOKEN_WINDOW_MS, runtime.rateLimits);
 }
 
-function limiter(limit: number, windowMs: number): RateLimiter | null {
-  return limit > 0 ? new RateLimiter({ limit, windowMs }) : null;
+/** On `store` (Redis: shared by every instance), or this limiter's own memory. */
+function limiter(limit: number, windowMs: number, store?: RateLimitStore): RateLimiter | null {
+  return limit > 0 ? new RateLimiter({ limit, windowMs, ...(store ? { store } : {}) }) : null;
 }

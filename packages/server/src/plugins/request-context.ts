@@ -99,7 +99,7 @@ function logCompletion(write: AccessLineWriter, request: FastifyRequest, fields:
 }
 
 /** Scrapes and probes every few seconds: their successful lines are debug, not info noise. */
-const QUIET_ROUTES = new Set<string | null>(['/metrics', '/health']);
+const QUIET_ROUTES = new Set<string | null>(['/metrics', '/health', '/ready']);
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');

@@ -1,19 +1,49 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@tsforge/logging';
-import type { OAuth2Store } from '@tsforge/oauth2-server';
-import { sendError } from '../plugins/errors.js';
+import type { Runtime } from '../runtime.js';
 
-/** Liveness that means something: the process answers and its database does too. */
-export function healthRoutes(store: OAuth2Store, logger: Logger) {
+/** A dependency slower than this counts as down: a probe must answer well inside its own timeout. */
+const CHECK_TIMEOUT_MS = 2000;
+
+type CheckState = 'ok' | 'failed' | 'degraded';
+
+/**
+ * `/health` is liveness: the process answers. It checks nothing outside the process, so a
+ * database outage does not get every instance restarted at once. `/ready` is readiness, what a
+ * load balancer routes by: the database and the file store must answer, and a draining instance
+ * is not ready. Redis is reported but optional (limits fall back to per-instance, the cache off),
+ * so a Redis outage does not take every instance out of the pool.
+ */
+export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' | 'draining'>, logger: Logger) {
   return async function routes(app: FastifyInstance) {
-    app.get('/health', async (_request, reply) => {
-      try {
-        await store.ping();
-      } catch (err) {
-        logger.error({ err }, 'health check: database did not answer');
-        return sendError(reply, 503, 'unavailable', 'database unavailable');
-      }
-      return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+    app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+
+    app.get('/ready', async (_request, reply) => {
+      const [database, storage, redis] = await Promise.all([
+        probe('database', () => runtime.store.ping(), logger),
+        probe('storage', () => runtime.disk.check(), logger),
+        runtime.redis ? probe('redis', () => runtime.redis!.ping(), logger) : undefined,
+      ]);
+      const checks: Record<string, CheckState> = { database, storage, ...(redis ? { redis: redis === 'ok' ? 'ok' : 'degraded' } : {}) };
+      const ready = !runtime.draining && database === 'ok' && storage === 'ok';
+      const status = runtime.draining ? 'draining' : ready ? 'ready' : 'unavailable';
+      return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status, checks });
     });
   };
+}
+
+async function probe(name: string, check: () => Promise<unknown>, logger: Logger): Promise<CheckState> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS); }),
+    ]);
+    return 'ok';
+  } catch (err) {
+    logger.warn({ err, check: name }, `readiness check: ${name} did not answer`);
+    return 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
 }

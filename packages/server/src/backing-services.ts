@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+import { ConfigError, wholeNumber as whole } from './config.js';
+import { readEnv } from './env-vars.js';
+
+/**
+ * Where the state lives that several instances behind a load balancer must share: the OAuth
+ * database, Redis for rate limits and the token cache, and the master secret. Unset, everything
+ * is embedded in the data dir (SQLite, in-process limits, `secret.key`), which suits one instance.
+ */
+export interface BackingServices {
+  database: DatabaseSettings;
+  /** `REDIS_URL`: shared rate limits, and the token cache when `tokenCacheTtlMs` > 0. */
+  redis?: { url: string; tokenCacheTtlMs: number };
+  /** `TSFORGE_SECRET_FILE`: the master secret every instance must share (else `DATA_DIR/secret.key`). */
+  secretFile?: string;
+}
+
+export type DatabaseSettings =
+  | { kind: 'sqlite' }
+  /** `DATABASE_URL=postgres://...`; `poolSize` from `TSFORGE_DB_POOL_SIZE`. */
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export function loadBackingServices(env: NodeJS.ProcessEnv): BackingServices {
+  const services: BackingServices = { database: database(env) };
+  const redisUrl = readEnv(env, 'REDIS_URL');
+  if (redisUrl) {
+    checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
+    services.redis = { url: redisUrl, tokenCacheTtlMs: whole('TSFORGE_TOKEN_CACHE_TTL_MS', readEnv(env, 'TSFORGE_TOKEN_CACHE_TTL_MS'), 0, 0, 60_000) };
+  } else if (readEnv(env, 'TSFORGE_TOKEN_CACHE_TTL_MS')) {
+    throw new ConfigError('TSFORGE_TOKEN_CACHE_TTL_MS needs REDIS_URL: the token cache lives in Redis, where every instance sees a revocation at once');
+  }
+  const secretFile = readEnv(env, 'TSFORGE_SECRET_FILE');
+  if (secretFile) services.secretFile = resolve(secretFile);
+  return services;
+}
+
+function database(env: NodeJS.ProcessEnv): DatabaseSettings {
+  const url = readEnv(env, 'DATABASE_URL');
+  const poolSize = whole('TSFORGE_DB_POOL_SIZE', readEnv(env, 'TSFORGE_DB_POOL_SIZE'), 10, 1, 1000);
+  if (!url) return { kind: 'sqlite' };
+  checkUrl('DATABASE_URL', url, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/dbname');
+  return { kind: 'postgres', url, poolSize };
+}
+
+/** The value is never echoed: a connection URL usually carries a password. */
+function checkUrl(name: string, raw: string, protocols: string[], example: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL (expected e.g. ${example})`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example}), got ${url.protocol}//`);
+  }
+}
+
+/** Host, port and database of a connection URL, for logs: never the user or password. */
+export function describeUrl(raw: string): string {
+  const url = new URL(raw);
+  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}

@@ -1,0 +1,77 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { describeUrl } from '../src/backing-services.js';
+import { removeDir, runCli, tempDataDir } from './support/tsforge.js';
+
+const load = (env: NodeJS.ProcessEnv) => loadConfig({ TSFORGE_DATA_DIR: '/tmp/x', ...env });
+const refused = (env: NodeJS.ProcessEnv): string => {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('accepted');
+};
+
+describe('DATABASE_URL, REDIS_URL and the token cache', () => {
+  it('unset: SQLite in the data dir, no Redis', () => {
+    expect(load({}).services).toEqual({ database: { kind: 'sqlite' } });
+  });
+
+  it('postgres:// and postgresql:// select PostgreSQL with a pool of TSFORGE_DB_POOL_SIZE (default 10)', () => {
+    expect(load({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).services.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/x', poolSize: 10 });
+    expect(load({ DATABASE_URL: 'postgresql://db/x', TSFORGE_DB_POOL_SIZE: '25' }).services.database).toMatchObject({ kind: 'postgres', poolSize: 25 });
+  });
+
+  it('a bad URL is refused without echoing it (it may hold a password)', () => {
+    const message = refused({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(message).toBe('DATABASE_URL must start with postgres:// or postgresql:// (e.g. postgres://user:password@host:5432/dbname), got mysql://');
+    expect(refused({ DATABASE_URL: 'hunter2' })).not.toContain('hunter2');
+    expect(refused({ REDIS_URL: 'http://:hunter2@r:6379' })).not.toContain('hunter2');
+    expect(refused({ DATABASE_URL: 'postgres://db/x', TSFORGE_DB_POOL_SIZE: '0' })).toMatch(/TSFORGE_DB_POOL_SIZE must be between 1 and 1000/);
+  });
+
+  it('REDIS_URL with the token cache TTL; the cache without Redis is refused', () => {
+    expect(load({ REDIS_URL: 'redis://r:6379/2' }).services.redis).toEqual({ url: 'redis://r:6379/2', tokenCacheTtlMs: 0 });
+    expect(load({ REDIS_URL: 'rediss://r', TSFORGE_TOKEN_CACHE_TTL_MS: '5000' }).services.redis).toEqual({ url: 'rediss://r', tokenCacheTtlMs: 5000 });
+    expect(refused({ TSFORGE_TOKEN_CACHE_TTL_MS: '5000' })).toMatch(/needs REDIS_URL/);
+    expect(refused({ REDIS_URL: 'redis://r', TSFORGE_TOKEN_CACHE_TTL_MS: '600000' })).toMatch(/between 0 and 60000/);
+  });
+
+  it('logs name a connection by host, port and database, never user or password', () => {
+    expect(describeUrl('postgres://tsforge:s3cret@db.internal:5432/tsforge?sslmode=require')).toBe('postgres://db.internal:5432/tsforge');
+    expect(describeUrl('redis://:s3cret@r:6379')).toBe('redis://r:6379');
+  });
+});
+
+describe('TSFORGE_TRUST_PROXY', () => {
+  it('addresses and CIDRs, or a hop count; unset trusts no proxy', () => {
+    expect(load({}).trustProxy).toBe(false);
+    expect(load({ TSFORGE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    expect(load({ TSFORGE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it.each(['true', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/1', '0'])('refuses %j', (value) => {
+    expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/TSFORGE_TRUST_PROXY/);
+  });
+});
+
+describe('TSFORGE_SECRET_FILE', () => {
+  const dir = tempDataDir();
+  afterAll(() => removeDir(dir));
+
+  it('a missing or malformed file stops serve with one line naming the variable (exit 2), and nothing is generated', async () => {
+    const missing = await runCli(['serve', '--port', '0'], { dataDir: join(dir, 'data'), env: { TSFORGE_SECRET_FILE: join(dir, 'nope.key') } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`tsforge: configuration error: TSFORGE_SECRET_FILE ${JSON.stringify(join(dir, 'nope.key'))} cannot be read (ENOENT)\n`);
+    const bad = join(dir, 'bad.key');
+    writeFileSync(bad, 'not hex\n');
+    const malformed = await runCli(['client', 'create', '--name', 'x', '--grant', 'client_credentials', '--scope', 'files:read'], { dataDir: join(dir, 'data'), env: { TSFORGE_SECRET_FILE: bad } });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe(`tsforge: configuration error: ${bad} is not a tsforge secret key (64 hex characters); make one with: openssl rand -hex 32 > ${bad}\n`);
+    expect(existsSync(join(dir, 'data', 'secret.key'))).toBe(false);
+  });
+});
