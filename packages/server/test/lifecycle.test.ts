@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createClient, getToken, removeDir, startTsforge } from './support/tsforge.js';
+import { createClient, getToken, removeDir, startTsforge, until } from './support/tsforge.js';
 
 describe('lifecycle', () => {
   it('clients, tokens and files survive a restart', async () => {
@@ -52,6 +52,30 @@ describe('lifecycle', () => {
       const shutdown = server.logs().map((l) => l.msg);
       expect(shutdown).toContain('shutting down: draining in-flight requests');
       expect(shutdown.at(-1)).toBe('stopped');
+    } finally {
+      removeDir(server.dataDir);
+    }
+  });
+
+  it('SIGTERM with TSFORGE_SHUTDOWN_DELAY_MS: /ready is 503 "draining" at once while every other request is still served, then it drains and exits 0', async () => {
+    const server = await startTsforge({ env: { TSFORGE_SHUTDOWN_DELAY_MS: '1500' } });
+    try {
+      const client = await createClient(server.dataDir);
+      const token = await getToken(server.url, client);
+      // A keep-alive connection the balancer already holds: it keeps working during the delay.
+      expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+      const exited = server.stop('SIGTERM');
+      await until(() => server.logs().some((l) => l.msg === 'shutting down: /ready answers 503, still serving'));
+      const ready = await fetch(`${server.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'draining', checks: { database: 'ok', storage: 'ok' } });
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      expect(await getToken(server.url, client)).toMatch(/\S{43,}/);
+      expect((await fetch(`${server.url}/api/files?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(await exited).toBe(0);
+      const messages = server.logs().map((l) => l.msg);
+      expect(messages.indexOf('shutting down: /ready answers 503, still serving')).toBeLessThan(messages.indexOf('shutting down: draining in-flight requests'));
+      expect(messages.at(-1)).toBe('stopped');
     } finally {
       removeDir(server.dataDir);
     }
