@@ -1,8 +1,23 @@
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, storageSettings } from '../src/config.js';
 import { describeSwift, swiftForSuite } from './support/swift.js';
 import { createClient, getToken, serverForSuite, until, type Client } from './support/tsforge.js';
 
 const UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the storage service is temporarily unavailable; try again later' };
+
+describe('S3_CONNECT_TIMEOUT_MS and S3_SOCKET_TIMEOUT_MS', () => {
+  const s3 = { STORAGE_DRIVER: 's3', S3_BUCKET: 'b-1' };
+  it('reach the S3 disk settings as numbers; unset, the driver defaults apply', () => {
+    expect(storageSettings({ ...s3, S3_CONNECT_TIMEOUT_MS: '1500', S3_SOCKET_TIMEOUT_MS: '20000' })).toMatchObject({ connectTimeoutMs: 1500, socketTimeoutMs: 20_000 });
+    const defaults = storageSettings(s3);
+    expect('connectTimeoutMs' in defaults || 'socketTimeoutMs' in defaults).toBe(false);
+  });
+
+  it.each([['S3_CONNECT_TIMEOUT_MS', '0'], ['S3_CONNECT_TIMEOUT_MS', '1.5s'], ['S3_SOCKET_TIMEOUT_MS', '3600001']])('%s=%s is a configuration error naming it', (name, value) => {
+    expect(() => storageSettings({ ...s3, [name]: value })).toThrow(ConfigError);
+    expect(() => storageSettings({ ...s3, [name]: value })).toThrow(name);
+  });
+});
 
 describeSwift('tsforge serve on S3 while the store is down: 503 with Retry-After, the rest still serves, recovery without a restart', () => {
   const swift = swiftForSuite('tsforge-outage');
