@@ -104,4 +104,34 @@ describeSwift('tsforge serve on S3 while the store is down: 503 with Retry-After
     const hung = server.logs().filter((l) => l.msg === 'storage unavailable' && (l.err as { cause?: { name?: string } }).cause?.name === 'TimeoutError');
     expect(hung.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('hung in the middle of a streamed upload: 503 after the socket timeout, and the previous version stays', async () => {
+    expect((await api('streamed.bin', { method: 'PUT', body: 'previous' })).status).toBe(201);
+    const MiB = 1024 * 1024;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 4 * MiB && state === 'up') {
+          // Time for the server's HEAD before the write: the store hangs once the upload is under way.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          swift.server().freeze();
+          state = 'frozen';
+        }
+        if (sent === 20 * MiB) return controller.close();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        controller.enqueue(new Uint8Array(MiB).fill(7));
+        sent += MiB;
+      },
+    });
+    await expectUnavailable(() => api('streamed.bin', { method: 'PUT', body, duplex: 'half' } as RequestInit), 5000);
+    // The access line names the path; the warn line of the same request id has the cause.
+    await until(() => server.logs().some((l) => l.path === '/api/files/streamed.bin' && l.status === 503));
+    const failed = server.logs().find((l) => l.path === '/api/files/streamed.bin' && l.status === 503)!;
+    const cause = server.logs().find((l) => l.msg === 'storage unavailable' && l.request_id === failed.request_id)?.err as { cause?: { name?: string }; stack?: string };
+    expect(cause.cause?.name).toBe('TimeoutError');
+    swift.server().thaw();
+    state = 'up';
+    const back = await api('streamed.bin');
+    expect(await back.text()).toBe('previous');
+  });
 });
