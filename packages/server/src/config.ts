@@ -63,6 +63,9 @@ export type StorageSettings =
     endpoint?: string;
     publicEndpoint?: string;
     forcePathStyle?: boolean;
+    /** `S3_CONNECT_TIMEOUT_MS`, `S3_SOCKET_TIMEOUT_MS`: absent, the driver's defaults (3 s, 30 s). */
+    connectTimeoutMs?: number;
+    socketTimeoutMs?: number;
     /** Absent: the AWS default credential chain (profile, SSO, instance role, ...). */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };
@@ -151,6 +154,10 @@ export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
     if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be "true" or "false", got ${JSON.stringify(pathStyle)}`);
     settings.forcePathStyle = pathStyle === 'true';
   }
+  const connect = readEnv(env, 'S3_CONNECT_TIMEOUT_MS');
+  if (connect) settings.connectTimeoutMs = integer('S3_CONNECT_TIMEOUT_MS', connect, 3000, 1, 3_600_000);
+  const socket = readEnv(env, 'S3_SOCKET_TIMEOUT_MS');
+  if (socket) settings.socketTimeoutMs = integer('S3_SOCKET_TIMEOUT_MS', socket, 30_000, 1, 3_600_000);
   const accessKeyId = readEnv(env, 'AWS_ACCESS_KEY_ID');
   const secretAccessKey = readEnv(env, 'AWS_SECRET_ACCESS_KEY');
   const sessionToken = readEnv(env, 'AWS_SESSION_TOKEN');

@@ -29,6 +29,8 @@ export const SERVER_ENV = {
   S3_ENDPOINT: 'a custom S3 endpoint, e.g. http://127.0.0.1:9000 (default AWS)',
   S3_PUBLIC_ENDPOINT: 'the endpoint presigned URLs name, when clients reach the store by\nanother name',
   S3_FORCE_PATH_STYLE: 'true|false (default: true only for dotted buckets over https)',
+  S3_CONNECT_TIMEOUT_MS: 'give up connecting to the store after this long (default 3000)',
+  S3_SOCKET_TIMEOUT_MS: 'give up when the store sends nothing for this long (default 30000)',
   AWS_REGION: 'the store\'s region (default us-east-1; auto for R2)',
   AWS_DEFAULT_REGION: 'the region when AWS_REGION is unset',
   AWS_ACCESS_KEY_ID: 'access key; without it and the secret, the AWS default chain',

@@ -13,13 +13,17 @@ describe('every StorageError code has its HTTP answer', () => {
   afterAll(() => app.close());
 
   for (const [code, status] of Object.entries(STORAGE_ERROR_STATUS)) {
-    it(`${code} → ${status}${status < 500 ? ' with its message' : ', saying nothing inside'}`, async () => {
+    it(`${code} → ${status}${status < 500 ? ' with its message' : code === 'E_UNAVAILABLE' ? ' with Retry-After, saying nothing inside' : ', saying nothing inside'}`, async () => {
       const response = await app.inject({ method: 'GET', url: `/${code}` });
       expect(response.statusCode).toBe(status);
       const body = response.json() as { error: string; error_description: string };
       if (status < 500) {
         expect(body.error).not.toBe('server_error');
         expect(body.error_description).toBe('what the client sees');
+      } else if (code === 'E_UNAVAILABLE') {
+        // RFC 9110 §15.6.4, §10.2.3: a store that is down is worth retrying, after a pause.
+        expect(response.headers['retry-after']).toBe('5');
+        expect(body).toEqual({ error: 'temporarily_unavailable', error_description: 'the storage service is temporarily unavailable; try again later' });
       } else {
         expect(body).toEqual({ error: 'server_error', error_description: 'internal server error' });
       }

@@ -104,7 +104,7 @@ export class Disk {
 
   /**
    * Asks the store whether it is usable (drivers without a check pass): `E_MISCONFIGURED` for a
-   * missing bucket or refused credentials, `E_IO` (cause: the network error) when unreachable.
+   * missing bucket or refused credentials, `E_UNAVAILABLE` (cause: the network error) when unreachable.
    */
   async check(): Promise<void> {
     const driver = this.#driver;

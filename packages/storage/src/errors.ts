@@ -10,6 +10,7 @@ export type StorageErrorCode =
   | 'E_RANGE_NOT_SATISFIABLE'
   | 'E_PRECONDITION_FAILED'
   | 'E_CONFLICT'
+  | 'E_UNAVAILABLE'
   | 'E_IO';
 
 /** The HTTP status each code maps to; 5xx codes are never shown to a client. */
@@ -26,6 +27,9 @@ export const STORAGE_ERROR_STATUS: Readonly<Record<StorageErrorCode, number>> = 
   E_PRECONDITION_FAILED: 412,
   // RFC 9110 §15.5.10: the key is fine, the store's current state is not (a directory in the way).
   E_CONFLICT: 409,
+  // RFC 9110 §15.6.4: the store cannot be reached or is overloaded, "which will likely be
+  // alleviated after some delay". Not the client's doing, and not a bug of this server.
+  E_UNAVAILABLE: 503,
   E_IO: 500,
 });
 

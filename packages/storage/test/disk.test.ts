@@ -144,6 +144,7 @@ describe('StorageError', () => {
     ['E_EXPIRY_OUT_OF_RANGE', 400, true],
     ['E_MISCONFIGURED', 500, false],
     ['E_TOO_LARGE', 413, true],
+    ['E_UNAVAILABLE', 503, false],
     ['E_IO', 500, false],
   ] as const)('%s has status %i and expose %s', (code, status, expose) => {
     const cause = new Error('root cause');

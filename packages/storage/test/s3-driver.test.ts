@@ -75,7 +75,7 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     }
   };
 
-  it('check() is HeadBucket: passes on the bucket, E_MISCONFIGURED naming a missing one, E_IO when unreachable', () => withBucket(async ({ disk }) => {
+  it('check() is HeadBucket: passes on the bucket, E_MISCONFIGURED naming a missing one, E_UNAVAILABLE when unreachable', () => withBucket(async ({ disk }) => {
     await disk.check();
     const s = swift.server();
     const config = { region: s.region, forcePathStyle: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } };
@@ -84,7 +84,7 @@ describeSwift('S3 driver against Swift (signatures checked)', () => {
     try {
       const err = await expectCode(new Disk(missing).check(), 'E_MISCONFIGURED');
       expect(err.message).toBe('the S3 bucket "no-such-bucket-here" does not exist');
-      await expectCode(new Disk(unreachable).check(), 'E_IO');
+      await expectCode(new Disk(unreachable).check(), 'E_UNAVAILABLE');
     } finally {
       missing.close();
       unreachable.close();

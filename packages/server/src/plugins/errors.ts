@@ -29,9 +29,13 @@ export const STORAGE_ERRORS: Readonly<Record<StorageErrorCode, string>> = {
   E_RANGE_NOT_SATISFIABLE: 'range_not_satisfiable',
   E_PRECONDITION_FAILED: 'precondition_failed',
   E_CONFLICT: 'conflict',
+  E_UNAVAILABLE: 'temporarily_unavailable',
   E_MISCONFIGURED: 'server_error',
   E_IO: 'server_error',
 };
+
+/** Seconds a client is asked to wait before trying again when the store is unavailable. */
+export const STORAGE_RETRY_AFTER_S = 5;
 
 /**
  * A client's mistake gets its 4xx and a clear message; anything else is a 500 that says nothing
@@ -41,6 +45,14 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, allow
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StorageError) {
       if (err.status < 500) return sendError(reply, err.status, STORAGE_ERRORS[err.code], err.message);
+      if (err.code === 'E_UNAVAILABLE' && !reply.raw.headersSent) {
+        // The cause (refused, timed out, 503 from the store) is for the operator; the client
+        // learns only that it may try again. RFC 9110 §15.6.4: "The server MAY send a
+        // Retry-After header field (Section 10.2.3) to suggest an appropriate amount of time".
+        logger.warn({ err, method: request.method, route: request.routeOptions.url }, 'storage unavailable');
+        reply.header('retry-after', String(STORAGE_RETRY_AFTER_S));
+        return sendError(reply, 503, STORAGE_ERRORS[err.code], 'the storage service is temporarily unavailable; try again later');
+      }
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

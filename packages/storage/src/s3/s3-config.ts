@@ -1,5 +1,7 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { StorageError } from '../errors.js';
+import { S3RetryStrategy } from './s3-retry.js';
 
 export interface S3DriverOptions {
   bucket: string;
@@ -30,10 +32,22 @@ export interface S3DriverOptions {
   queueSize?: number;
   /** Milliseconds since the epoch, the signing time of presigned URLs; defaults to `Date.now`. */
   clock?: () => number;
+  /**
+   * Give up on connecting to the store after this many milliseconds (`E_UNAVAILABLE`); default
+   * 3000. Without it a store whose packets are dropped holds a call for the kernel's minutes.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Give up when the store sends nothing for this many milliseconds on an open connection, while
+   * waiting for an answer or in the middle of a body (`E_UNAVAILABLE`); default 30000. An idle
+   * timeout: a large transfer that keeps moving takes as long as it needs.
+   */
+  socketTimeoutMs?: number;
 }
 
 export const MAX_PRESIGN_EXPIRES_IN = 604_800; // SigV4 query auth: X-Amz-Expires at most 7 days
 const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_TIMEOUT_MS = 3_600_000;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export interface ResolvedS3Options {
@@ -48,6 +62,8 @@ export interface ResolvedS3Options {
   queueSize: number;
   credentials: S3DriverOptions['credentials'];
   clock: () => number;
+  connectTimeoutMs: number;
+  socketTimeoutMs: number;
 }
 
 /** Checks the options once, up front: a bad one is `E_MISCONFIGURED` naming it, not a failed request later. */
@@ -70,9 +86,12 @@ export function resolveS3Options(options: S3DriverOptions): ResolvedS3Options {
   const queueSize = options.queueSize ?? 4;
   if (!Number.isSafeInteger(queueSize) || queueSize < 1) throw misconfigured('S3 queueSize must be a positive integer');
   const publicUrlBase = options.publicUrlBase === undefined ? undefined : checkEndpoint('publicUrlBase', options.publicUrlBase);
+  const connectTimeoutMs = checkTimeout('connectTimeoutMs', options.connectTimeoutMs ?? 3000);
+  const socketTimeoutMs = checkTimeout('socketTimeoutMs', options.socketTimeoutMs ?? 30_000);
   return {
     bucket: options.bucket, region, endpoint, publicEndpoint, forcePathStyle, credentials,
     acl: options.acl ?? false, publicUrlBase, partSize, queueSize, clock: options.clock ?? Date.now,
+    connectTimeoutMs, socketTimeoutMs,
   };
 }
 
@@ -88,7 +107,19 @@ export function clientConfig(options: ResolvedS3Options, endpoint: string | unde
     // or refuse it. Only send a checksum where the operation requires one.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // The SDK's handler waits forever by default. Its `requestTimeout` is now a total deadline
+    // (that only warns unless told to throw) and would cut off large transfers; `socketTimeout`
+    // is the inactivity timeout, armed until the response body ends.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: options.connectTimeoutMs, socketTimeout: options.socketTimeoutMs }),
+    retryStrategy: new S3RetryStrategy(),
   };
+}
+
+function checkTimeout(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw misconfigured(`S3 ${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return value;
 }
 
 function checkEndpoint(name: string, value: string): string {

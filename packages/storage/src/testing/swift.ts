@@ -13,6 +13,16 @@ export interface SwiftServer {
   region: string;
   /** Kills the four servers by PID and removes their temp dir. */
   stop(): Promise<void>;
+  /**
+   * A hung store: SIGSTOP to the proxy server. The kernel still accepts connections on its port,
+   * but nothing reads or answers them until `thaw()` (SIGCONT).
+   */
+  freeze(): void;
+  thaw(): void;
+  /** A refused store: the proxy server alone exits (its port is closed); the others keep running. */
+  kill(): Promise<void>;
+  /** Starts the proxy server again on the same port; resolves once it answers `/healthcheck`. */
+  restart(): Promise<void>;
 }
 
 export interface StartSwiftOptions {
@@ -63,31 +73,58 @@ export async function startSwift(options: StartSwiftOptions = {}): Promise<Swift
     throw new SwiftUnavailableError(`OpenStack Swift is not importable by ${python}: apt-get install python3-swift python3-pastedeploy`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'tsforge-swift-'));
-  const children: ChildProcess[] = [];
+  const running = new Map<Role, ChildProcess>();
+  const output: string[] = [];
+  const etc = join(dir, 'etc');
+  const launch = (role: Role) => {
+    const child = spawn(python, ['-c', RUN_SCRIPT, etc, join(etc, `${role}-server.conf`), `${role}-server`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => keep(output, `${role}: ${d}`));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => keep(output, `${role}: ${d}`));
+    running.set(role, child);
+  };
   const stop = async () => {
-    await Promise.all(children.map(kill));
+    // A frozen proxy would not act on SIGTERM; SIGCONT is harmless to a running one.
+    running.get('proxy')?.kill('SIGCONT');
+    await Promise.all([...running.values()].map(kill));
+    running.clear();
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const ports = await freePorts(4);
     const port: Record<Role, number> = { account: ports[0]!, container: ports[1]!, object: ports[2]!, proxy: ports[3]! };
     await writeConfig(dir, port);
-    const rings = spawnSync(python, ['-c', RING_SCRIPT, join(dir, 'etc'), String(port.account), String(port.container), String(port.object)], {
+    const rings = spawnSync(python, ['-c', RING_SCRIPT, etc, String(port.account), String(port.container), String(port.object)], {
       encoding: 'utf8',
     });
     if (rings.status !== 0) throw new Error(`building Swift rings failed: ${rings.stderr}`);
-    const output: string[] = [];
-    for (const role of [...SERVERS, 'proxy'] as const) {
-      const child = spawn(python, ['-c', RUN_SCRIPT, join(dir, 'etc'), join(dir, 'etc', `${role}-server.conf`), `${role}-server`], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => keep(output, `${role}: ${d}`));
-      child.stderr!.setEncoding('utf8').on('data', (d: string) => keep(output, `${role}: ${d}`));
-      children.push(child);
-    }
+    for (const role of [...SERVERS, 'proxy'] as const) launch(role);
     const endpoint = `http://127.0.0.1:${port.proxy}`;
-    await waitHealthy(endpoint, [port.account, port.container, port.object], children, output, options.timeoutMs ?? 30_000);
-    const server = { endpoint, accessKeyId: 'test:tester', secretAccessKey: 'testing', region: 'us-east-1', stop };
+    const backends = [port.account, port.container, port.object];
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    await waitHealthy(endpoint, backends, [...running.values()], output, timeoutMs);
+    const proxy = () => {
+      const child = running.get('proxy');
+      if (!child) throw new Error('the Swift proxy server is not running (kill() without restart(), or stopped)');
+      return child;
+    };
+    const server: SwiftServer = {
+      endpoint, accessKeyId: 'test:tester', secretAccessKey: 'testing', region: 'us-east-1', stop,
+      freeze: () => void proxy().kill('SIGSTOP'),
+      thaw: () => void proxy().kill('SIGCONT'),
+      kill: async () => {
+        const child = proxy();
+        running.delete('proxy');
+        child.kill('SIGCONT');
+        await kill(child);
+      },
+      restart: async () => {
+        if (running.has('proxy')) throw new Error('the Swift proxy server is still running: kill() it first');
+        launch('proxy');
+        await waitHealthy(endpoint, backends, [...running.values()], output, timeoutMs);
+      },
+    };
     if (options.buckets?.length) await createBuckets(server, options.buckets);
     return server;
   } catch (err) {
@@ -96,7 +133,7 @@ export async function startSwift(options: StartSwiftOptions = {}): Promise<Swift
   }
 }
 
-async function createBuckets(server: Omit<SwiftServer, 'stop'>, buckets: string[]): Promise<void> {
+async function createBuckets(server: Pick<SwiftServer, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey'>, buckets: string[]): Promise<void> {
   // Loaded only here: the S3 client is a dependency of the S3 driver, not of the harness.
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
