@@ -155,9 +155,9 @@ export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
     settings.forcePathStyle = pathStyle === 'true';
   }
   const connect = readEnv(env, 'S3_CONNECT_TIMEOUT_MS');
-  if (connect) settings.connectTimeoutMs = integer('S3_CONNECT_TIMEOUT_MS', connect, 3000, 1, 3_600_000);
+  if (connect) settings.connectTimeoutMs = wholeNumber('S3_CONNECT_TIMEOUT_MS', connect, 3000, 1, 3_600_000);
   const socket = readEnv(env, 'S3_SOCKET_TIMEOUT_MS');
-  if (socket) settings.socketTimeoutMs = integer('S3_SOCKET_TIMEOUT_MS', socket, 30_000, 1, 3_600_000);
+  if (socket) settings.socketTimeoutMs = wholeNumber('S3_SOCKET_TIMEOUT_MS', socket, 30_000, 1, 3_600_000);
   const accessKeyId = readEnv(env, 'AWS_ACCESS_KEY_ID');
   const secretAccessKey = readEnv(env, 'AWS_SECRET_ACCESS_KEY');
   const sessionToken = readEnv(env, 'AWS_SESSION_TOKEN');
