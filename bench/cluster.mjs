@@ -18,7 +18,7 @@ const DURATION = Number(process.env.BENCH_CLUSTER_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CLUSTER_CONNECTIONS ?? 32);
 const WARMUP = Number(process.env.BENCH_CLUSTER_WARMUP ?? 3);
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 const CLI = new URL('../packages/server/dist/cli.js', import.meta.url).pathname;
 const FORM = 'application/x-www-form-urlencoded';
 const enc = (s) => new URLSearchParams({ s }).toString().slice(2);
@@ -76,7 +76,7 @@ async function row(name, env, count) {
   const dirs = Array.from({ length: count + 1 }, () => mkdtempSync(join(tmpdir(), 'tsforge-bench-cluster-')));
   const secret = join(dirs[0], 'secret.key');
   writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
-  const shared = { LOG_FORMAT: 'json', LOG_LEVEL: 'warn', TSFORGE_TOKEN_RATE_LIMIT: '0', TSFORGE_SECRET_FILE: secret, TSFORGE_ISSUER: 'http://tsforge.bench', ...env };
+  const shared = { LOG_FORMAT: 'json', TSFORGE_TOKEN_RATE_LIMIT: '0', TSFORGE_SECRET_FILE: secret, TSFORGE_ISSUER: 'http://tsforge.bench', ...env };
   const instances = [];
   try {
     // With SQLite every instance has its own database: "two instances" is only meaningful on PostgreSQL.
