@@ -76,6 +76,9 @@ describe('lifecycle', () => {
       const messages = server.logs().map((l) => l.msg);
       expect(messages.indexOf('shutting down: /ready answers 503, still serving')).toBeLessThan(messages.indexOf('shutting down: draining in-flight requests'));
       expect(messages.at(-1)).toBe('stopped');
+      // Draining is /ready's answer, not a failure: info, and no 'request failed' at error.
+      expect(server.logs().filter((l) => l.route === '/ready' && l.status === 503).map((l) => [l.level, l.msg])).toEqual([['info', 'not ready']]);
+      expect(server.logs().filter((l) => l.level === 'error')).toEqual([]);
     } finally {
       removeDir(server.dataDir);
     }

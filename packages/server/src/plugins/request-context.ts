@@ -91,7 +91,9 @@ function logCompletion(write: AccessLineWriter, request: FastifyRequest, fields:
     aborted: aborted ? true : undefined,
   };
   // 501 answers a client asking for what the server does not do: not the server's failure.
-  if (status >= 500 && status !== 501) write('error', line, 'request failed');
+  // /ready's 503 is its answer (draining, or a check failed, which the check logs itself).
+  if (status === 503 && line.route === '/ready') write('info', line, 'not ready');
+  else if (status >= 500 && status !== 501) write('error', line, 'request failed');
   else if (request.cutOffStatus !== undefined) write('warn', line, 'request cut off by the server');
   else if (aborted) write('warn', line, 'request aborted by the client');
   else if (status < 400 && QUIET_ROUTES.has(line.route)) write('debug', line, 'request completed');

@@ -15,14 +15,15 @@ type CheckState = 'ok' | 'failed' | 'degraded';
  * so a Redis outage does not take every instance out of the pool.
  */
 export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' | 'draining'>, logger: Logger) {
+  const probe = changeLogger(logger);
   return async function routes(app: FastifyInstance) {
     app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
     app.get('/ready', async (_request, reply) => {
       const [database, storage, redis] = await Promise.all([
-        probe('database', () => runtime.store.ping(), logger),
-        probe('storage', () => runtime.disk.check(), logger),
-        runtime.redis ? probe('redis', () => runtime.redis!.ping(), logger) : undefined,
+        probe('database', () => runtime.store.ping()),
+        probe('storage', () => runtime.disk.check()),
+        runtime.redis ? probe('redis', () => runtime.redis!.ping()) : undefined,
       ]);
       const checks: Record<string, CheckState> = { database, storage, ...(redis ? { redis: redis === 'ok' ? 'ok' : 'degraded' } : {}) };
       const ready = !runtime.draining && database === 'ok' && storage === 'ok';
@@ -32,18 +33,27 @@ export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' |
   };
 }
 
-async function probe(name: string, check: () => Promise<unknown>, logger: Logger): Promise<CheckState> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS); }),
-    ]);
-    return 'ok';
-  } catch (err) {
-    logger.warn({ err, check: name }, `readiness check: ${name} did not answer`);
-    return 'failed';
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Runs a check and logs only when its outcome changes: a balancer probes every few seconds, and
+ * an outage is one event, not one warning per probe per balancer.
+ */
+function changeLogger(logger: Logger) {
+  const failing = new Set<string>();
+  return async function probe(name: string, check: () => Promise<unknown>): Promise<CheckState> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        check(),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS); }),
+      ]);
+      if (failing.delete(name)) logger.info({ check: name }, `readiness check: ${name} answers again`);
+      return 'ok';
+    } catch (err) {
+      if (!failing.has(name)) logger.warn({ err, check: name }, `readiness check: ${name} did not answer`);
+      failing.add(name);
+      return 'failed';
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

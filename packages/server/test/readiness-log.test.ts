@@ -1,0 +1,39 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '@tsforge/logging';
+import { healthRoutes } from '../src/routes/health.js';
+import type { Runtime } from '../src/runtime.js';
+
+/** Records what the probe logs: level and message. */
+function recordingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string) => (_fields: unknown, msg: string) => void lines.push(`${level} ${msg}`);
+  return { logger: { warn: at('warn'), info: at('info'), error: at('error'), debug: at('debug') } as unknown as Logger, lines };
+}
+
+describe('/ready logs an outage once, not once per probe', () => {
+  it('a Redis that stops answering for three probes: one warning, one line when it is back; /ready stays 200 with redis degraded', async () => {
+    let redisUp = true;
+    const runtime = {
+      store: { ping: async () => {} },
+      disk: { check: async () => {} },
+      redis: { ping: async () => { if (!redisUp) throw new Error('connection refused'); return 'PONG'; } },
+      draining: false,
+    } as unknown as Runtime;
+    const { logger, lines } = recordingLogger();
+    const app = Fastify();
+    await app.register(healthRoutes(runtime, logger));
+    const ready = async () => {
+      const response = await app.inject({ method: 'GET', url: '/ready' });
+      return [response.statusCode, response.json().checks.redis];
+    };
+    expect(await ready()).toEqual([200, 'ok']);
+    redisUp = false;
+    for (let probe = 0; probe < 3; probe++) expect(await ready()).toEqual([200, 'degraded']);
+    redisUp = true;
+    expect(await ready()).toEqual([200, 'ok']);
+    expect(await ready()).toEqual([200, 'ok']);
+    expect(lines).toEqual(['warn readiness check: redis did not answer', 'info readiness check: redis answers again']);
+    await app.close();
+  });
+});
