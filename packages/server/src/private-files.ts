@@ -39,3 +39,18 @@ export function exposedDataFiles(dataDir: string, files: readonly string[]): Exp
   }
   return exposed;
 }
+
+/**
+ * A shared secret file (`TSFORGE_SECRET_FILE`) that others can read. Group access is the
+ * deploy guide's own layout (root:tsforge 0640), so only the "others" bits count.
+ */
+export function worldReadable(path: string): ExposedPath | undefined {
+  if (process.platform === 'win32') return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined; // reading it already failed loudly, or it is gone: nothing to add
+  }
+  return (mode & 0o007) !== 0 ? { path, mode: `0${mode.toString(8)}` } : undefined;
+}

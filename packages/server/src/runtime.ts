@@ -6,7 +6,7 @@ import { OAuth2Server, type OAuth2Metrics, type OAuth2Store, type RateLimitStore
 import { ConfigError, type ServerConfig } from './config.js';
 import { SECRET_FILE, ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
-import { exposedDataFiles } from './private-files.js';
+import { exposedDataFiles, worldReadable } from './private-files.js';
 import { DATABASE_FILE, describeDatabase, openStore } from './database.js';
 import { openRedis, type SharedRedis } from './redis.js';
 import { checkStorage } from './storage-check.js';
@@ -159,9 +159,13 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   }
 }
 
-/** The data dir's database (its -wal and -shm too) and secret key: private, or a warning. */
+/** The data dir's database (its -wal and -shm too) and the secret key, in it or shared: private, or a warning. */
 function warnIfExposed(config: ServerConfig, logger: Logger): void {
   const files = [SECRET_FILE, ...(config.services.database.kind === 'sqlite' ? [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`] : [])];
+  const shared = config.services.secretFile ? worldReadable(config.services.secretFile) : undefined;
+  if (shared) {
+    logger.warn({ paths: [shared] }, `TSFORGE_SECRET_FILE ${shared.path} (${shared.mode}) can be read by any user of this host: chmod o-rwx it (0640 root:tsforge, or 0600)`);
+  }
   const exposed = exposedDataFiles(config.dataDir, files);
   if (exposed.length === 0) return;
   logger.warn(

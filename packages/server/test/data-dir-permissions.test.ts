@@ -49,4 +49,25 @@ describe.skipIf(process.platform === 'win32')('the data dir is private', () => {
       removeDir(dataDir);
     }
   });
+
+  it('a shared TSFORGE_SECRET_FILE others can read gets a warning; 0640 (the deploy guide\'s group-readable layout) does not', async () => {
+    const dataDir = tempDataDir();
+    const secretFile = join(dataDir, '..', `${dataDir.split('/').pop()}-secret.key`);
+    const secretWarning = /TSFORGE_SECRET_FILE .* can be read by any user/;
+    try {
+      writeFileSync(secretFile, `${'ab'.repeat(32)}\n`);
+      for (const [mode, warned] of [[0o644, true], [0o640, false]] as const) {
+        chmodSync(secretFile, mode);
+        await withTsforge({ dataDir, env: { TSFORGE_SECRET_FILE: secretFile } }, async (server) => {
+          const warnings = server.logs().filter((l) => secretWarning.test(String(l.msg)));
+          expect(warnings.map((l) => l.level), mode.toString(8)).toEqual(warned ? ['warn'] : []);
+          // The path and mode, never the key.
+          expect(JSON.stringify(server.logs())).not.toContain('ab'.repeat(32));
+        });
+      }
+    } finally {
+      removeDir(dataDir);
+      removeDir(secretFile);
+    }
+  });
 });
