@@ -27,6 +27,10 @@ describe('tsforge user, client --public/--redirect-uri, token revoke, keys (the 
       code: 2, stderr: 'tsforge: a user with this username already exists\n',
     });
     expect((await runCli(['user', 'create'], { dataDir })).code).toBe(2);
+    // Nothing piped in says so, rather than calling an empty password short.
+    const empty = await runCli(['user', 'create', '--username', 'carol'], { dataDir, stdin: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^tsforge: no password on stdin/);
   });
 
   it('client create --grant authorization_code --redirect-uri (repeatable) --public: no secret, refresh_token implied', async () => {

@@ -9,7 +9,10 @@ export async function readNewPassword(usage: string): Promise<string> {
   if (!stdin.isTTY) {
     let text = '';
     for await (const chunk of stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-    return text.replace(/\r?\n$/, '');
+    const password = text.replace(/\r?\n$/, '');
+    // Nothing piped in (`< /dev/null`, a CI job without input) is a different mistake from a short password.
+    if (password === '') throw new UsageError('no password on stdin: pipe one in, or run this in a terminal to be asked for it', usage);
+    return password;
   }
   const first = await prompt('Password: ');
   const second = await prompt('Password again: ');
