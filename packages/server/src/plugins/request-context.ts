@@ -49,9 +49,20 @@ export function installRequestContext(app: FastifyInstance, { logger, context, i
   // Content-Length): Node would read and discard the rest to keep the connection, which may be
   // gigabytes. Close instead.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    if (bodyUnread(request.raw)) reply.header('connection', 'close');
     done(null, payload);
   });
+}
+
+/**
+ * A request body not yet read to its end. `complete` alone is not it: a request without a body
+ * becomes complete only after its 'request' event, so a route that answers synchronously
+ * (/health) would close every keep-alive connection.
+ */
+function bodyUnread(raw: FastifyRequest['raw']): boolean {
+  if (raw.complete) return false;
+  const length = raw.headers['content-length'];
+  return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** The exchange each connection is serving, so errors raised on the raw socket can be told to it. */
