@@ -1,3 +1,5 @@
+import { networkReason } from './database-outage.js';
+
 /**
  * The database could not be reached, or refused the connection, when a command opened it:
  * nothing the code can fix. The CLI prints the message alone (one line) and exits 1.
@@ -26,13 +28,4 @@ export function connectFailure(err: unknown, where: string): DatabaseUnreachable
   }
   const reason = networkReason(code, message);
   return reason ? new DatabaseUnreachableError(`cannot reach the database at ${where}: ${reason}`, { cause: err }) : undefined;
-}
-
-/** ECONNREFUSED, ENOTFOUND, ... or pg's own words for a connection that timed out or closed. */
-function networkReason(code: unknown, message: unknown): string | undefined {
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
-  if (typeof message !== 'string') return undefined;
-  if (/timeout/i.test(message) && /connect/i.test(message)) return 'no answer within the connect timeout';
-  if (/^Connection terminated/.test(message)) return 'the server closed the connection';
-  return undefined;
 }
