@@ -145,4 +145,48 @@ describe('Redis killed mid-load and started again', () => {
       inspect.disconnect();
     }
   }, 60_000);
+  it('a frozen Redis (connections open, nothing answered) costs at most its command timeout, and a revocation made meanwhile lands when it thaws', async () => {
+    const degradedBefore = [linesWith(a, DEGRADED).length, linesWith(b, DEGRADED).length];
+    const restoredBefore = [linesWith(a, RESTORED).length, linesWith(b, RESTORED).length];
+    const kept = await getToken(a.url, client);
+    const revokedDuringFreeze = await getToken(a.url, client);
+    // Cached in Redis before the freeze: it keeps that entry, unlike a killed one.
+    expect((await listFiles(b, revokedDuringFreeze)).status).toBe(200);
+
+    const servers = [a, b];
+    const load = loadLoop(4, (worker) => {
+      const server = servers[worker % 2]!;
+      return worker < 2 ? { kind: 'token', send: () => tokenRequest(server) } : { kind: 'files', send: () => listFiles(server, kept) };
+    });
+    await sleep(500);
+
+    redis.freeze();
+    const frozenAt = Date.now();
+    await sleep(500);
+    const readyFrozen = await ready(a);
+    expect((await revoke(a, revokedDuringFreeze)).status).toBe(200);
+    const revokedStatusFrozen = [(await listFiles(a, revokedDuringFreeze)).status, (await listFiles(b, revokedDuringFreeze)).status];
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - frozenAt)));
+    redis.thaw();
+    const thawedAt = Date.now();
+
+    await until(() => linesWith(a, RESTORED).length > restoredBefore[0]! && linesWith(b, RESTORED).length > restoredBefore[1]!, RESTORE_BOUND_MS);
+    const restoredMs = Date.now() - thawedAt;
+    await load.stop();
+
+    const whileFrozen = load.samples.filter((s) => s.startedAt >= frozenAt && s.startedAt < thawedAt);
+    expect(whileFrozen.length).toBeGreaterThan(20);
+    expect(load.samples.filter((s) => s.status !== 200).map((s) => `${s.kind} ${s.status} ${s.body}`)).toEqual([]);
+    expect(Math.max(...load.samples.map((s) => s.ms))).toBeLessThan(ANSWER_BOUND_MS);
+    expect(readyFrozen).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok', redis: 'degraded' } } });
+    expect(revokedStatusFrozen).toEqual([401, 401]);
+    expect([linesWith(a, DEGRADED).length, linesWith(b, DEGRADED).length]).toEqual(degradedBefore.map((n) => n + 1));
+    expect([linesWith(a, RESTORED).length, linesWith(b, RESTORED).length]).toEqual(restoredBefore.map((n) => n + 1));
+    expect(restoredMs).toBeLessThan(RESTORE_BOUND_MS);
+
+    // A says it is back only once its pending invalidation has landed: from then on B, whose
+    // Redis entry predates the revocation, refuses the token too.
+    expect([(await listFiles(a, revokedDuringFreeze)).status, (await listFiles(b, revokedDuringFreeze)).status]).toEqual([401, 401]);
+    expect(await ready(a)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok', redis: 'ok' } } });
+  }, 60_000);
 });
