@@ -17,6 +17,13 @@ const RECOVERY_BOUND_MS = 5000;
  * connections (at most the pool size), the few /ready probes. Thousands of requests fail.
  */
 const OTHER_LOG_LINES_BOUND = 30;
+/** The client's read timeout on a statement: PostgresStore's statement timeout (10 s) plus 2 s. */
+const READ_TIMEOUT_MS = 12_000;
+/** Longer than the read timeout, so that it, not the end of the freeze, is what answers. */
+const HUNG_MS = READ_TIMEOUT_MS + 3000;
+const HUNG_ANSWER_BOUND_MS = READ_TIMEOUT_MS + 2000;
+/** `/ready` gives each dependency this long. */
+const CHECK_TIMEOUT_MS = 2000;
 
 const withPassword = (url: string): string => url.replace('postgres://postgres@', `postgres://postgres:${PASSWORD}@`);
 
@@ -125,6 +132,52 @@ describe('PostgreSQL stopped mid-load and started again', () => {
     expect(logs.filter((l) => l.msg === 'oauth2 internal error')).toEqual([]);
     expect(server.lines.join('\n')).not.toContain(PASSWORD);
     expect(server.stderr()).toBe('');
+  }, 60_000);
+
+  it('a hung PostgreSQL (connections open, nothing answered): 503 within the read timeout, then back without a restart', async () => {
+    const outagesBefore = server.logs().filter((l) => l.msg === 'database reachable again').length;
+    const issuedBefore = await getToken(server.url, client);
+    const load = loadLoop(4, (worker) => worker % 2 === 0
+      ? { kind: 'token', send: tokenRequest }
+      : { kind: 'files', send: () => listFiles(issuedBefore) });
+    await sleep(500);
+
+    await postgres.freeze();
+    const frozenAt = Date.now();
+    await sleep(300);
+    const timed = async (path: string) => {
+      const started = Date.now();
+      return { ...(await probe(path)), ms: Date.now() - started };
+    };
+    const [readyFrozen, healthFrozen] = await Promise.all([timed('/ready'), timed('/health')]);
+    await sleep(Math.max(0, HUNG_MS - (Date.now() - frozenAt)));
+    await postgres.thaw();
+    const thawedAt = Date.now();
+
+    let firstOk: Sample | undefined;
+    while (!firstOk && Date.now() < thawedAt + RECOVERY_BOUND_MS + 1000) {
+      firstOk = load.samples.find((s) => s.startedAt >= thawedAt && s.status === 200);
+      await sleep(50);
+    }
+    await load.stop();
+
+    // Requests on open connections wait for the read timeout; the others for a connection, at most the connect timeout.
+    const whileHung = load.samples.filter((s) => s.startedAt >= frozenAt && s.startedAt + s.ms <= thawedAt);
+    expect(whileHung.length).toBeGreaterThan(0);
+    expect(new Set(whileHung.map((s) => s.status))).toEqual(new Set([503]));
+    expect(new Set(load.samples.map((s) => s.status))).toEqual(new Set([200, 503]));
+    expect(Math.max(...load.samples.map((s) => s.ms))).toBeLessThan(HUNG_ANSWER_BOUND_MS);
+    expect(readyFrozen).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: 'failed', storage: 'ok' } } });
+    expect(readyFrozen.ms).toBeLessThan(CHECK_TIMEOUT_MS + 1000);
+    expect(healthFrozen).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(healthFrozen.ms).toBeLessThan(1000);
+
+    expect(firstOk, 'no request succeeded after PostgreSQL answered again').toBeDefined();
+    expect(firstOk!.startedAt + firstOk!.ms - thawedAt).toBeLessThan(RECOVERY_BOUND_MS);
+    expect(await probe('/ready')).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok' } } });
+    await until(() => server.logs().filter((l) => l.msg === 'database reachable again').length > outagesBefore);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.lines.join('\n')).not.toContain(PASSWORD);
   }, 60_000);
 });
 
