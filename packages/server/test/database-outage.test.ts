@@ -77,6 +77,7 @@ describe('PostgreSQL stopped mid-load and started again', () => {
     await sleep(300);
     const readyDown = await probe('/ready');
     const healthDown = await probe('/health');
+    const [tokenDown, filesDown] = await Promise.all([tokenRequest(), listFiles(issuedBefore)]);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
     const upStarting = Date.now();
     await postgres.start();
@@ -103,6 +104,13 @@ describe('PostgreSQL stopped mid-load and started again', () => {
     expect(new Set(load.samples.map((s) => s.status))).toEqual(new Set([200, 503]));
     expect(Math.max(...load.samples.map((s) => s.ms))).toBeLessThan(ANSWER_BOUND_MS);
 
+    // RFC 9110 §10.2.3: a 503 says when to come back; RFC 6749 §5.1: no-store on the token endpoint's answers.
+    for (const response of [tokenDown, filesDown]) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(response.headers.get('www-authenticate')).toBeNull();
+    }
+    expect(Object.fromEntries(['cache-control', 'pragma'].map((h) => [h, tokenDown.headers.get(h)]))).toEqual({ 'cache-control': 'no-store', pragma: 'no-cache' });
     expect(readyDown).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'failed', storage: 'ok' } } });
     expect(healthDown).toEqual({ status: 200, body: { status: 'ok' } });
 
