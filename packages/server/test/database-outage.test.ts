@@ -27,7 +27,7 @@ const CHECK_TIMEOUT_MS = 2000;
 
 const withPassword = (url: string): string => url.replace('postgres://postgres@', `postgres://postgres:${PASSWORD}@`);
 
-describe('PostgreSQL stopped mid-load and started again', () => {
+describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
   let postgres: ThrowawayPostgres;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -184,6 +184,7 @@ describe('PostgreSQL stopped mid-load and started again', () => {
     expect(firstOk!.startedAt + firstOk!.ms - thawedAt).toBeLessThan(RECOVERY_BOUND_MS);
     expect(await probe('/ready')).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok' } } });
     await until(() => server.logs().filter((l) => l.msg === 'database reachable again').length > outagesBefore);
+    expect(server.logs().filter((l) => l.msg === 'oauth2 internal error')).toEqual([]);
     expect(server.child.exitCode).toBeNull();
     expect(server.lines.join('\n')).not.toContain(PASSWORD);
   }, 60_000);
