@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startThrowawayPostgres, ThrowawayRedis, type ThrowawayPostgres } from '@tsforge/oauth2-server/testing';
-import { basic, getToken, removeDir, runCli, startTsforge, tempDataDir, until, type Client, type RunningTsforge } from './support/tsforge.js';
+import { freePort, startThrowawayPostgres, ThrowawayRedis, type ThrowawayPostgres } from '@tsforge/oauth2-server/testing';
+import { basic, createClient, getToken, removeDir, runCli, startTsforge, tempDataDir, until, withTsforge, type Client, type RunningTsforge } from './support/tsforge.js';
 import { sharedSecretFile } from './support/backing-services.js';
 import { loadLoop, sleep } from './support/load.js';
 
@@ -189,4 +189,26 @@ describe('Redis killed mid-load and started again', () => {
     expect([(await listFiles(a, revokedDuringFreeze)).status, (await listFiles(b, revokedDuringFreeze)).status]).toEqual([401, 401]);
     expect(await ready(a)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok', redis: 'ok' } } });
   }, 60_000);
+});
+
+describe('Redis down when tsforge serve starts', () => {
+  it('starts all the same, serves with local limits and no cache, and says so once', async () => {
+    const dir = tempDataDir();
+    try {
+      const client = await createClient(dir, 'files:read');
+      // Nothing listens there: every connection attempt is refused, and retried in the background.
+      const env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, TSFORGE_TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS) };
+      await withTsforge({ dataDir: dir, env }, async (server) => {
+        const token = await getToken(server.url, client);
+        const files = await fetch(`${server.url}/api/files?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+        expect(files.status).toBe(200);
+        const ready = await fetch(`${server.url}/ready`);
+        expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', storage: 'ok', redis: 'degraded' } } });
+        await sleep(1000); // a few reconnection attempts
+        expect(server.logs().filter((l) => l.msg === DEGRADED)).toEqual([expect.objectContaining({ level: 'warn', module: 'redis' })]);
+      });
+    } finally {
+      removeDir(dir);
+    }
+  });
 });
