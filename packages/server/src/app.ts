@@ -10,6 +10,7 @@ import { clientErrorHandler } from './plugins/client-errors.js';
 import { installBodyDeadline } from './plugins/timeouts.js';
 import { installExpectations } from './plugins/expectations.js';
 import { installDrain } from './plugins/drain.js';
+import { installRetryAfter } from './plugins/retry-after.js';
 import { installStorageDebugLog } from './plugins/storage-log.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { filesRoutes } from './routes/files.js';
@@ -71,6 +72,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   installExpectations(app);
   installDrain(app);
+  installRetryAfter(app);
 
   await app.register(healthRoutes(runtime, logger));
   await app.register(oauthRoutes(oauth, { bodyLimit: config.bodyLimit, tokenLimiter: tokenLimiter(runtime), tokenMetrics: domainMetrics.oauth2, logger: logging.module('oauth2') }));

@@ -4,6 +4,7 @@ import type { OAuth2Store } from '@tsforge/oauth2-server';
 import { SqliteStore } from '@tsforge/oauth2-server/sqlite';
 import { describeUrl } from './backing-services.js';
 import type { ServerConfig } from './config.js';
+import { connectFailure } from './database-connect-error.js';
 import { makeDirs } from './make-dirs.js';
 import { createPrivateFile } from './private-files.js';
 
@@ -23,7 +24,19 @@ export async function openStore(config: ServerConfig, o: StoreOptions = {}): Pro
   const { database } = config.services;
   if (database.kind === 'sqlite') return new SqliteStore({ path: sqliteFile(config) });
   const { PostgresStore } = await import('@tsforge/oauth2-server/postgres');
-  return PostgresStore.open({ connectionString: database.url, max: database.poolSize, ...(o.onError ? { onError: o.onError } : {}) });
+  return connecting(database.url, () => PostgresStore.open({ connectionString: database.url, max: database.poolSize, ...(o.onError ? { onError: o.onError } : {}) }));
+}
+
+/**
+ * A database that is down or refuses us at start-up stops the command with one line naming
+ * where it is (never the password): no retrying here, the supervisor restarts the process.
+ */
+async function connecting<T>(url: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (err) {
+    throw connectFailure(err, describeUrl(url)) ?? err;
+  }
 }
 
 /** For a command that only reads: is there a database, without creating one? */
@@ -42,7 +55,7 @@ export async function migrateDatabase(config: ServerConfig): Promise<{ from: num
   const { database } = config.services;
   if (database.kind === 'postgres') {
     const { migratePostgres } = await import('@tsforge/oauth2-server/postgres');
-    return migratePostgres({ connectionString: database.url });
+    return connecting(database.url, () => migratePostgres({ connectionString: database.url }));
   }
   return SqliteStore.migrate(sqliteFile(config));
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@tsforge/logging';
-import { DegradingRateLimitStore, type OAuth2Store, type RateLimitStore } from '@tsforge/oauth2-server';
+import { DegradingRateLimitStore, type AccessTokenCacheOp, type OAuth2Store, type RateLimitStore } from '@tsforge/oauth2-server';
 import { describeUrl } from './backing-services.js';
+import { RedisStatus } from './redis-status.js';
 
 /** Redis as `tsforge serve` uses it: limits every instance shares, and optionally the token cache. */
 export interface SharedRedis {
@@ -41,57 +42,32 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     // Reconnect for ever, at most every 2 s.
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
   });
-  const errors = onceUntilReady(logger, where);
-  client.on('error', errors.error);
-  client.on('ready', errors.ready);
+  const status = new RedisStatus(logger, where);
+  client.on('error', (err: Error) => status.failed('connection', err));
+  client.on('ready', () => status.recovered('connection'));
   await client.connect().catch(() => {}); // reported by the 'error' listener; reconnects by itself
   const rateLimits = new DegradingRateLimitStore({
     primary: new RedisRateLimitStore({ redis: client }),
-    onDegraded: (err) => logger.warn({ err, redis: where }, 'redis unavailable: rate limits count per instance until it returns'),
-    onRestored: () => logger.info({ redis: where }, 'redis is back: rate limits are shared again'),
+    onDegraded: (err) => status.failed('rate limits', err),
+    onRestored: () => status.recovered('rate limits'),
   });
   const cache = settings.tokenCacheTtlMs > 0 ? new RedisAccessTokenCache({ redis: client, ttlMs: settings.tokenCacheTtlMs }) : null;
-  const cacheErrors = throttled(logger, 'redis unavailable: token lookups go to the database');
+  const cacheOptions = {
+    onError: (err: unknown, op: AccessTokenCacheOp) => {
+      status.failed('token cache', err);
+      // Rare and worth knowing: until it lands, another instance may serve the token from the cache.
+      if (op === 'invalidate') logger.warn({ redis: where }, 'a revocation has not reached the token cache yet: retried every second until it does');
+    },
+    onRestored: () => status.recovered('token cache'),
+  };
   return {
     rateLimits,
-    cached: (store) => (cache ? withAccessTokenCache(store, cache, { onError: (err, op) => cacheErrors({ err, op, redis: where }) }) : store),
+    cached: (store) => (cache ? withAccessTokenCache(store, cache, cacheOptions) : store),
     async ping() {
       await client.ping();
     },
     async close() {
       client.disconnect();
     },
-  };
-}
-
-/** One log line when the connection is lost (not one per retry), one when it is back. */
-function onceUntilReady(logger: Logger, where: string): { error(err: Error): void; ready(): void } {
-  let down = false;
-  return {
-    error(err) {
-      if (down) return;
-      down = true;
-      logger.warn({ err, redis: where }, 'redis connection lost: serving without it, reconnecting');
-    },
-    ready() {
-      if (down) logger.info({ redis: where }, 'redis connected');
-      down = false;
-    },
-  };
-}
-
-/** At most one warning per interval, with how many were held back. */
-function throttled(logger: Logger, msg: string, intervalMs = 10_000): (fields: Record<string, unknown>) => void {
-  let last = 0;
-  let held = 0;
-  return (fields) => {
-    const now = Date.now();
-    if (now - last < intervalMs) {
-      held++;
-      return;
-    }
-    logger.warn({ ...fields, suppressed: held }, msg);
-    last = now;
-    held = 0;
   };
 }

@@ -8,6 +8,7 @@ import { SECRET_FILE, ServerSecret } from './server-secret.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
 import { exposedDataFiles, worldReadable } from './private-files.js';
 import { DATABASE_FILE, describeDatabase, openStore } from './database.js';
+import { DatabaseOutage } from './database-outage.js';
 import { openRedis, type SharedRedis } from './redis.js';
 import { checkStorage } from './storage-check.js';
 
@@ -122,13 +123,21 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     const redis = config.services.redis ? await openRedis(config.services.redis, logging.module('redis')) : undefined;
     if (redis) opened.push(() => redis.close());
     const dbLogger = logging.module('database');
+    const oauthLogger = logging.module('oauth2');
+    // An unreachable PostgreSQL fails every request: logged once per outage, not per request.
+    const outage = config.services.database.kind === 'postgres'
+      ? new DatabaseOutage({ logger: dbLogger, where: describeDatabase(config), probe: () => store.ping() })
+      : undefined;
     const { secret, store, oauth } = await openOAuth(config, {
-      onError: (err) => logging.module('oauth2').error({ err }, 'oauth2 internal error'),
+      onError: (err) => {
+        if (!outage?.report(err)) oauthLogger.error({ err }, 'oauth2 internal error');
+      },
       metrics: domainMetrics.oauth2,
       onStoreError: (err) => dbLogger.warn({ err }, 'database connection lost; it is replaced on the next query'),
       ...(redis ? { wrapStore: redis.cached } : {}),
     });
     opened.push(() => store.close());
+    if (outage) opened.push(() => outage.stop());
     if (config.services.database.kind === 'postgres') dbLogger.info({ database: describeDatabase(config) }, 'using PostgreSQL');
     warnIfExposed(config, logger);
     const storage = await openDisk(config, secret, options.storageMetrics ?? domainMetrics.storage);

@@ -53,12 +53,21 @@ export class Database {
       try {
         const client = await this.#pool.connect();
         let broken: Error | undefined;
+        // The pool listens for 'error' only on idle clients. A checked-out client whose server
+        // goes away between queries (a shutdown's FATAL 57P01 parsed right after ReadyForQuery,
+        // a reset socket) emits 'error' with no active query to reject: unheard, it would crash
+        // the process. Heard, it only marks the client broken.
+        const onError = (err: Error): void => {
+          broken = err;
+        };
+        client.on('error', onError);
         try {
           return await client.query(config);
         } catch (err) {
           if (!healthyAfter(err)) broken = err as Error;
           throw err;
         } finally {
+          client.off('error', onError);
           client.release(broken);
         }
       } finally {

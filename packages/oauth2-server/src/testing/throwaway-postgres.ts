@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,12 @@ export interface ThrowawayPostgres {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /**
+   * SIGSTOP to the server and every backend: connections stay open but nothing is answered, as
+   * on a hung host. `thaw()` resumes them.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Stops it (if running) and removes its directory. Idempotent; call it in afterAll. */
   destroy(): Promise<void>;
 }
@@ -59,16 +65,48 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  let frozen: number[] = [];
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     stop: () => stop('fast'),
     start,
+    async freeze() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
+      // The server first, so it forks no backend we would miss.
+      frozen = [postmaster];
+      process.kill(postmaster, 'SIGSTOP');
+      for (const pid of childrenOf(postmaster)) {
+        process.kill(pid, 'SIGSTOP');
+        frozen.push(pid);
+      }
+    },
+    async thaw() {
+      for (const pid of frozen.splice(0).reverse()) process.kill(pid, 'SIGCONT');
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
+      for (const pid of frozen.splice(0)) process.kill(pid, 'SIGCONT');
       if (running) await stop('immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The PIDs whose parent is `parent` (Linux /proc). */
+function childrenOf(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
 }

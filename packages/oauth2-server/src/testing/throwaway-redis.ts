@@ -37,7 +37,25 @@ export class ThrowawayRedis {
     }
   }
 
-  /** Stops it by its PID and waits for the exit. */
+  /**
+   * SIGSTOP: connections stay open but nothing is answered, as on a hung host or a long pause;
+   * clients notice only by their timeouts. `thaw()` resumes it, keys and all.
+   */
+  freeze(): void {
+    this.#signal('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.#signal('SIGCONT');
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on ${this.port} is not running`);
+    process.kill(child.pid!, signal);
+  }
+
+  /** Stops it by its PID and waits for the exit (a frozen one too). */
   async stop(): Promise<void> {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
