@@ -68,11 +68,14 @@ export class OAuth2Error extends Error {
 }
 
 export const GENERIC_SERVER_ERROR = 'the server encountered an unexpected error';
+/** A store that cannot answer (down, timed out) is not an unexpected error: the client may retry. */
+export const UNAVAILABLE_DESCRIPTION = 'the server is temporarily unavailable; try again later';
 
 /** Anything that is not an exposed OAuth2Error leaves as a generic `server_error`. */
 export function toPublicError(err: unknown): { error: OAuth2Error; unexpected: boolean } {
   if (err instanceof OAuth2Error && err.expose) return { error: err, unexpected: false };
   const status = err instanceof OAuth2Error ? err.status : 500;
   const code = err instanceof OAuth2Error ? err.error : 'server_error';
-  return { error: new OAuth2Error(code, GENERIC_SERVER_ERROR, { status, cause: err }), unexpected: true };
+  const description = code === 'temporarily_unavailable' ? UNAVAILABLE_DESCRIPTION : GENERIC_SERVER_ERROR;
+  return { error: new OAuth2Error(code, description, { status, cause: err }), unexpected: true };
 }

@@ -107,7 +107,7 @@ describe('unexpected failures', () => {
     expect(res).toEqual({
       status: 503,
       headers: TOKEN_HEADERS,
-      body: { error: 'temporarily_unavailable', error_description: 'the server encountered an unexpected error' },
+      body: { error: 'temporarily_unavailable', error_description: 'the server is temporarily unavailable; try again later' },
     });
     expect(errors).toHaveLength(1);
     expect((errors[0] as Error).message).toContain('SQLITE_FULL');
