@@ -185,14 +185,23 @@ export async function checkVersion(pool: pg.Pool, schema: string): Promise<void>
   }
 }
 
-/** Migrates a schema without opening a store (a deploy step). */
-export async function migratePostgres(o: { connectionString?: string; pool?: pg.Pool; schema?: string }): Promise<{ from: number; to: number }> {
+/**
+ * Migrates a schema without opening a store (a deploy step). `connectTimeoutMs` (default 3000)
+ * bounds the wait for a connection of its own: a server that accepts and never answers must not
+ * hang the deploy. Waiting for another migration's lock is not bounded.
+ */
+export async function migratePostgres(o: {
+  connectionString?: string;
+  pool?: pg.Pool;
+  schema?: string;
+  connectTimeoutMs?: number;
+}): Promise<{ from: number; to: number }> {
   const schema = validateSchema(o.schema ?? 'public');
   if ((o.pool === undefined) === (o.connectionString === undefined)) {
     throw new TypeError('migratePostgres: pass exactly one of connectionString and pool');
   }
   if (o.pool) return migrateWith(o.pool, schema);
-  const pool = new pg.Pool({ connectionString: o.connectionString, max: 1 });
+  const pool = new pg.Pool({ connectionString: o.connectionString, max: 1, connectionTimeoutMillis: o.connectTimeoutMs ?? 3000 });
   pool.on('error', () => undefined);
   try {
     return await migrateWith(pool, schema);
