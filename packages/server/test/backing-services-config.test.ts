@@ -34,6 +34,34 @@ describe('DATABASE_URL, REDIS_URL and the token cache', () => {
     expect(refused({ DATABASE_URL: 'postgres://db/x', TSFORGE_DB_POOL_SIZE: '0' })).toMatch(/TSFORGE_DB_POOL_SIZE must be between 1 and 1000/);
   });
 
+  it('a password with an unencoded / ? or # is refused with how to fix it: parsed, its text would be the host and path that logs show', () => {
+    for (const [name, url] of [
+      ['DATABASE_URL', 'postgres://tsforge:1234/5678@db:5432/x'],
+      ['DATABASE_URL', 'postgres://tsforge:99?x@db/x'],
+      ['REDIS_URL', 'redis://default:7/aB@r:6379'],
+      ['REDIS_URL', 'redis://default:12#34@r:6379'],
+      ['DATABASE_URL', 'postgres://tsforge:Ab3/xY+z=@db:5432/x'],
+    ] as const) {
+      const message = refused({ [name]: url });
+      expect(message).toContain(`${name}: percent-encode`);
+      for (const part of ['1234', '5678', '99', 'aB', '34', 'xY']) expect(message).not.toContain(part);
+    }
+    // An @ in a query value is not a misplaced password.
+    expect(load({ DATABASE_URL: 'postgres://db/x?password=p@ss' }).services.database).toMatchObject({ kind: 'postgres' });
+  });
+
+  it('REDIS_URL names a database by number or not at all (ioredis would use database 0 instead of a bad one)', () => {
+    for (const url of ['redis://r', 'redis://r/', 'redis://r:6379/13']) expect(load({ REDIS_URL: url }).services.redis?.url).toBe(url);
+    for (const url of ['redis://r:6379/abc', 'redis://r/1/2', 'redis://r/-1']) {
+      expect(refused({ REDIS_URL: url })).toBe('REDIS_URL must name the database by number, as in redis://host:6379/0');
+    }
+  });
+
+  it('TSFORGE_TOKEN_CACHE_TTL_MS=0 (off) needs no Redis, and a bad value says why whatever REDIS_URL is', () => {
+    expect(load({ TSFORGE_TOKEN_CACHE_TTL_MS: '0' }).services).toEqual({ database: { kind: 'sqlite' } });
+    expect(refused({ TSFORGE_TOKEN_CACHE_TTL_MS: '5s' })).toMatch(/TSFORGE_TOKEN_CACHE_TTL_MS must be a whole number/);
+  });
+
   it('REDIS_URL with the token cache TTL; the cache without Redis is refused', () => {
     expect(load({ REDIS_URL: 'redis://r:6379/2' }).services.redis).toEqual({ url: 'redis://r:6379/2', tokenCacheTtlMs: 0 });
     expect(load({ REDIS_URL: 'rediss://r', TSFORGE_TOKEN_CACHE_TTL_MS: '5000' }).services.redis).toEqual({ url: 'rediss://r', tokenCacheTtlMs: 5000 });
