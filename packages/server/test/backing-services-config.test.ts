@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { describeUrl } from '../src/backing-services.js';
+import { ServerSecret } from '../src/server-secret.js';
 import { removeDir, runCli, tempDataDir } from './support/tsforge.js';
 
 const load = (env: NodeJS.ProcessEnv) => loadConfig({ TSFORGE_DATA_DIR: '/tmp/x', ...env });
@@ -102,4 +103,12 @@ describe('TSFORGE_SECRET_FILE', () => {
     expect(malformed.stderr).toBe(`tsforge: configuration error: ${bad} is not a tsforge secret key (64 hex characters); make one with: openssl rand -hex 32 > ${bad}\n`);
     expect(existsSync(join(dir, 'data', 'secret.key'))).toBe(false);
   });
+
+  it('a file far larger than a key, or one that never ends (/dev/zero), is refused at once, not read whole', () => {
+    const big = join(dir, 'big.key');
+    writeFileSync(big, `${'a'.repeat(64)}\n`.repeat(100_000));
+    for (const path of [big, '/dev/zero']) {
+      expect(() => ServerSecret.fromFile(path)).toThrow(new ConfigError(`${path} is not a tsforge secret key (64 hex characters); make one with: openssl rand -hex 32 > ${path}`));
+    }
+  }, 5000);
 });
