@@ -86,6 +86,10 @@ describe('TSFORGE_TRUST_PROXY', () => {
   it.each(['true', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/1', '0'])('refuses %j', (value) => {
     expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/TSFORGE_TRUST_PROXY/);
   });
+
+  it.each(['0.0.0.0/0', '::/0', '10.0.0.1, ::/00'])('refuses %j: trusting every address lets any client name itself in X-Forwarded-For', (value) => {
+    expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/^TSFORGE_TRUST_PROXY .*\/0 trusts every address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front/);
+  });
 });
 
 describe('TSFORGE_SECRET_FILE', () => {
