@@ -1,5 +1,5 @@
 import type { Logger } from '@tsforge/logging';
-import { DegradingRateLimitStore, type OAuth2Store, type RateLimitStore } from '@tsforge/oauth2-server';
+import { DegradingRateLimitStore, type AccessTokenCacheOp, type OAuth2Store, type RateLimitStore } from '@tsforge/oauth2-server';
 import { describeUrl } from './backing-services.js';
 
 /** Redis as `tsforge serve` uses it: limits every instance shares, and optionally the token cache. */
@@ -52,9 +52,15 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
   });
   const cache = settings.tokenCacheTtlMs > 0 ? new RedisAccessTokenCache({ redis: client, ttlMs: settings.tokenCacheTtlMs }) : null;
   const cacheErrors = throttled(logger, 'redis unavailable: token lookups go to the database');
+  // A revocation the cache missed is the one failure others pay for: an operator must know its bound.
+  const missedInvalidations = throttled(
+    logger,
+    `redis unavailable: the token cache was not cleared of what was revoked; instances that still reach Redis may accept those tokens for up to ${settings.tokenCacheTtlMs} ms`,
+  );
+  const onCacheError = (err: unknown, op: AccessTokenCacheOp): void => (op === 'invalidate' ? missedInvalidations : cacheErrors)({ err, op, redis: where });
   return {
     rateLimits,
-    cached: (store) => (cache ? withAccessTokenCache(store, cache, { onError: (err, op) => cacheErrors({ err, op, redis: where }) }) : store),
+    cached: (store) => (cache ? withAccessTokenCache(store, cache, { onError: onCacheError }) : store),
     async ping() {
       await client.ping();
     },
