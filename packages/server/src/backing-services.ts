@@ -50,7 +50,7 @@ function checkUrl(name: string, raw: string, protocols: string[], example: strin
   const encode = `${name}: percent-encode / ? # @ : in the user name and password (%2F %3F %23 %40 %3A)`;
   let url: URL;
   try {
-    url = new URL(raw);
+    url = parseUrl(raw).url;
   } catch {
     throw new ConfigError(`${name} is not a URL (expected e.g. ${example}); ${encode}`);
   }
@@ -60,7 +60,7 @@ function checkUrl(name: string, raw: string, protocols: string[], example: strin
   // An unencoded / ? or # in the password ends the host early: `user:12/34@db` is host `user`,
   // port 12, path `/34@db`, and `describeUrl` would print the password.
   const query = url.search.split('=')[0] ?? '';
-  if (!url.username && !url.password && (url.pathname.includes('@') || url.hash.includes('@') || query.includes('@'))) {
+  if (url.pathname.includes('@') || url.hash.includes('@') || (!url.username && !url.password && query.includes('@'))) {
     throw new ConfigError(`${encode}; an @ after the host means the password's text is read as host and path`);
   }
   return url;
@@ -68,6 +68,22 @@ function checkUrl(name: string, raw: string, protocols: string[], example: strin
 
 /** Host, port and database of a connection URL, for logs: never the user or password. */
 export function describeUrl(raw: string): string {
-  const url = new URL(raw);
-  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const { url, hostless } = parseUrl(raw);
+  return `${url.protocol}//${hostless ? '' : url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+/** A placeholder the URL parser accepts where the host is empty. */
+const NO_HOST = 'no-host.invalid';
+
+/**
+ * `new URL`, also for `postgres://user:password@/db?host=/socket`: libpq's (and node-postgres's)
+ * form for a Unix socket with credentials, which WHATWG URLs refuse for want of a host.
+ */
+function parseUrl(raw: string): { url: URL; hostless: boolean } {
+  try {
+    return { url: new URL(raw), hostless: false };
+  } catch (err) {
+    if (!raw.includes('@/')) throw err;
+    return { url: new URL(raw.replace('@/', `@${NO_HOST}/`)), hostless: true };
+  }
 }

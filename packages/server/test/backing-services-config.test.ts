@@ -42,6 +42,7 @@ describe('DATABASE_URL, REDIS_URL and the token cache', () => {
       ['REDIS_URL', 'redis://default:7/aB@r:6379'],
       ['REDIS_URL', 'redis://default:12#34@r:6379'],
       ['DATABASE_URL', 'postgres://tsforge:Ab3/xY+z=@db:5432/x'],
+      ['DATABASE_URL', 'postgres://tsforge:12@/xY@db:5432/x'],
     ] as const) {
       const message = refused({ [name]: url });
       expect(message).toContain(`${name}: percent-encode`);
@@ -49,6 +50,12 @@ describe('DATABASE_URL, REDIS_URL and the token cache', () => {
     }
     // An @ in a query value is not a misplaced password.
     expect(load({ DATABASE_URL: 'postgres://db/x?password=p@ss' }).services.database).toMatchObject({ kind: 'postgres' });
+  });
+
+  it("DATABASE_URL with a password and no host (libpq's form for a Unix socket, ?host=/dir) is accepted and logged without either", () => {
+    const url = 'postgres://tsforge:s3cret@/tsforge?host=/var/run/postgresql';
+    expect(load({ DATABASE_URL: url }).services.database).toEqual({ kind: 'postgres', url, poolSize: 10 });
+    expect(describeUrl(url)).toBe('postgres:///tsforge');
   });
 
   it('REDIS_URL names a database by number or not at all (ioredis would use database 0 instead of a bad one)', () => {
