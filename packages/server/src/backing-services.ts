@@ -47,12 +47,12 @@ function database(env: NodeJS.ProcessEnv): DatabaseSettings {
 
 /** The value is never echoed: a connection URL usually carries a password. */
 function checkUrl(name: string, raw: string, protocols: string[], example: string): URL {
-  const encode = `${name}: percent-encode / ? # @ : in the user name and password (%2F %3F %23 %40 %3A)`;
+  const encode = 'percent-encode / ? # @ : in the user name and password (%2F %3F %23 %40 %3A)';
   let url: URL;
   try {
     url = parseUrl(raw).url;
   } catch {
-    throw new ConfigError(`${name} is not a URL (expected e.g. ${example}); ${encode}`);
+    throw new ConfigError(`${name} is not a URL (expected e.g. ${example}; ${encode})`);
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example}), got ${url.protocol}//`);
@@ -61,7 +61,7 @@ function checkUrl(name: string, raw: string, protocols: string[], example: strin
   // port 12, path `/34@db`, and `describeUrl` would print the password.
   const query = url.search.split('=')[0] ?? '';
   if (url.pathname.includes('@') || url.hash.includes('@') || (!url.username && !url.password && query.includes('@'))) {
-    throw new ConfigError(`${encode}; an @ after the host means the password's text is read as host and path`);
+    throw new ConfigError(`${name}: ${encode}; an @ after the host means the password's text is read as host and path`);
   }
   return url;
 }
