@@ -42,7 +42,13 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
   });
   const errors = onceUntilReady(logger, where);
-  client.on('error', errors.error);
+  client.on('error', (err: Error) => {
+    // ioredis carries on in database 0 when it cannot select the URL's: that would share another
+    // database's keys. Serve as without Redis instead, and say why.
+    if (!err.message.startsWith('ERR DB index is out of range')) return errors.error(err);
+    logger.error({ redis: where }, 'REDIS_URL names a database this Redis does not have: serving without Redis');
+    client.disconnect();
+  });
   client.on('ready', errors.ready);
   await client.connect().catch(() => {}); // reported by the 'error' listener; reconnects by itself
   const rateLimits = new DegradingRateLimitStore({

@@ -29,6 +29,16 @@ describe('tsforge user, client --public/--redirect-uri, token revoke, keys (the 
     expect(deleted.stderr).not.toContain('token lookups go to the database');
   });
 
+  it('a REDIS_URL database the Redis does not have is refused (ioredis would go on in database 0), and the command says so', async () => {
+    const created = await runCli(['client', 'create', '--name', 'gone', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { dataDir });
+    const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379/99', TSFORGE_TOKEN_CACHE_TTL_MS: '30000' };
+    const deleted = await runCli(['client', 'delete', client_id], { dataDir, env });
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted ${client_id}\n` });
+    expect(deleted.stderr).toContain('REDIS_URL names a database this Redis does not have: serving without Redis');
+    expect(deleted.stderr).toContain('the token cache was not cleared of what was revoked');
+  });
+
   it('user create refuses a short password and a duplicate username with a clear message (exit 2)', async () => {
     expect(await runCli(['user', 'create', '--username', 'bob'], { dataDir, stdin: 'short' })).toMatchObject({
       code: 2, stderr: 'tsforge: password must be 8 to 1024 characters\n',
