@@ -1,11 +1,10 @@
 import { isIPv6 } from 'node:net';
 
 /**
- * What rate limits count a client by: its address, but an IPv6 one by its /64. One host usually
- * holds a whole /64 (RFC 6177 §2.1: "a /64 [...] for the case where it is known that one and only
- * one subnet is needed") and may take a new address for every request; counted per address, it
- * would get a fresh allowance each time. An IPv4-mapped address (a dual-stack listener) counts as
- * its IPv4 address.
+ * What rate limits count a client by: its address, but an IPv6 one by its /64. A subnet is a /64
+ * (RFC 4291 §2.5.1: interface IDs are 64 bits), a host on it may take a new address for every
+ * request (RFC 8981 temporary addresses), and counted per address it would get a fresh allowance
+ * each time. An IPv4-mapped address (a dual-stack listener) counts as its IPv4 address.
  */
 export function rateLimitAddress(ip: string): string {
   if (!isIPv6(ip)) return ip;
