@@ -28,14 +28,15 @@ export type RateLimitDecision =
  * the sliding estimate needs both, also after the first request of a new window.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
-  #counts = new Map<string, { windowStart: number; count: number; previousStart: number; previousCount: number }>();
+  // Each entry keeps its own window length: limiters of different windows may share the store.
+  #counts = new Map<string, { windowStart: number; windowMs: number; count: number; previousStart: number; previousCount: number }>();
   #lastSweep = 0;
 
   async increment(key: string, windowStart: number, windowMs: number): Promise<number> {
     this.#sweep(windowStart, windowMs);
     const entry = this.#counts.get(key);
     if (!entry) {
-      this.#counts.set(key, { windowStart, count: 1, previousStart: -1, previousCount: 0 });
+      this.#counts.set(key, { windowStart, windowMs, count: 1, previousStart: -1, previousCount: 0 });
       return 1;
     }
     if (entry.windowStart === windowStart) return ++entry.count;
@@ -54,10 +55,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return entry.previousStart === windowStart ? entry.previousCount : 0;
   }
 
+  /** Drops entries two of their own windows old: neither current nor previous any more. */
   #sweep(windowStart: number, windowMs: number): void {
     if (windowStart - this.#lastSweep < windowMs) return;
     this.#lastSweep = windowStart;
-    for (const [k, v] of this.#counts) if (v.windowStart + windowMs <= windowStart - windowMs) this.#counts.delete(k);
+    for (const [k, v] of this.#counts) if (v.windowStart + 2 * v.windowMs <= windowStart) this.#counts.delete(k);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/postgres/index.js';
+import { migratePostgres, PostgresStore } from '../src/postgres/index.js';
 import type { ClientRecord } from '../src/types.js';
 import { freePort, PG_URL, schemaScope, startThrowawayPostgres, type ThrowawayPostgres } from './postgres-helpers.js';
 
@@ -50,7 +50,7 @@ describe('PostgresStore when PostgreSQL goes away', () => {
     }
   });
 
-  it('open() rejects within connectTimeoutMs when nothing answers (a black-holed server)', async () => {
+  it('open() and migratePostgres() reject within connectTimeoutMs when nothing answers (a black-holed server)', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((s) => sockets.push(s));
     const port = await freePort();
@@ -59,6 +59,12 @@ describe('PostgresStore when PostgreSQL goes away', () => {
       const { ms, error } = await timed(PostgresStore.open({ connectionString: `postgres://postgres@127.0.0.1:${port}/x`, connectTimeoutMs: 500 }));
       expect(error).toBeInstanceOf(Error);
       expect(ms).toBeLessThan(2000);
+      // migratePostgres (`tsforge migrate` in a deploy step) too, by default and when told.
+      for (const o of [{}, { connectTimeoutMs: 500 }]) {
+        const migrated = await timed(migratePostgres({ connectionString: `postgres://postgres@127.0.0.1:${port}/x`, ...o }));
+        expect(migrated.error).toBeInstanceOf(Error);
+        expect(migrated.ms).toBeLessThan('connectTimeoutMs' in o ? 2000 : 5000);
+      }
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));

@@ -85,6 +85,24 @@ describe('PostgresStore migrations', () => {
     await pool.end();
   });
 
+  it("a schema holding another application's tables: refused with what to do, and left as it was", async () => {
+    const schema = schemas.fresh();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".clients (id int)`);
+      const err = await migratePostgres({ connectionString: PG_URL, schema }).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(
+        `PostgresStore: the schema "${schema}" holds tables tsforge did not make (relation "clients" already exists); ` +
+          'give tsforge a database or schema of its own',
+      );
+      const { rows } = await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+      expect(rows.map((r) => r.table_name)).toEqual(['clients']);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('uses the PostgreSQL types: timestamptz instants, text[] lists, cascading foreign keys, partial indexes', async () => {
     const schema = schemas.fresh();
     await migratePostgres({ connectionString: PG_URL, schema });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/rate-limit.js';
+import { MemoryRateLimitStore, RateLimiter } from '../src/rate-limit.js';
 import { T0 } from './helpers.js';
 import { flowServer, getCode, svcTokens } from './flow-helpers.js';
 
@@ -50,6 +50,18 @@ describe('RateLimiter (sliding window, in memory)', () => {
     expect((await limiter.consume('k')).allowed).toBe(false);
     at(60_300);
     expect((await limiter.consume('k')).allowed).toBe(false);
+  });
+
+  it("one store under limiters of different windows (the Redis fallback): the short window's sweep keeps the long window's counts", async () => {
+    let now = T0;
+    const store = new MemoryRateLimitStore();
+    const login = new RateLimiter({ limit: 2, windowMs: 15 * 60_000, store, clock: () => now });
+    const token = new RateLimiter({ limit: 100, windowMs: 60_000, store, clock: () => now });
+    for (let i = 0; i < 2; i++) expect((await login.consume('login:alice')).allowed).toBe(true);
+    expect((await login.consume('login:alice')).allowed).toBe(false);
+    now = T0 + 5 * 60_000;
+    expect((await token.consume('token:svc')).allowed).toBe(true);
+    expect(await login.consume('login:alice')).toEqual({ allowed: false, retryAfter: 600 });
   });
 
   it('rejects nonsense options with a TypeError', () => {

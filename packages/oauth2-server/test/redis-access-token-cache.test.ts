@@ -183,6 +183,40 @@ describe('RedisAccessTokenCache with withAccessTokenCache: two instances, one st
   });
 });
 
+describe('RedisAccessTokenCache with entries it did not write', () => {
+  // Redis db 13: a value written by another program (or a bad manual edit) into the key of an entry.
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = await connect();
+    await redis.select(13);
+  });
+  afterAll(() => redis.disconnect());
+
+  it.each([
+    ['scopes null', { s: null }],
+    ['scopes not a list', { s: { read: true } }],
+    ['expiry a string', { e: 'never' }],
+    ['user a number', { u: 5 }],
+    ['another token\'s hash', { h: 'x' }],
+  ])('an entry with %s is a miss: validation answers from the store (no 500, no false refusal), and the entry is replaced', async (_name, change) => {
+    const prefix = testPrefix();
+    try {
+      const t = await twoInstances(redis, redis, prefix);
+      const { access } = await svcTokens(t.A, t.svcAuth);
+      const key = `${prefix}t:${hashOf(access)}`;
+      expect(await t.B.validateToken(access)).not.toBeNull(); // cached
+      await redis.set(key, JSON.stringify({ ...JSON.parse((await redis.get(key))!), ...change }));
+      expect((await t.B.validateToken(access))?.scopes).toEqual(['read', 'write']);
+      expect(await redis.get(key)).toBeNull();
+      expect((await t.B.validateToken(access))?.scopes).toEqual(['read', 'write']);
+      expect(JSON.parse((await redis.get(key))!)).toMatchObject({ h: hashOf(access), s: ['read', 'write'] });
+      expect(t.errors).toEqual([]);
+    } finally {
+      await deleteKeys(redis, prefix);
+    }
+  });
+});
+
 describe('withAccessTokenCache when Redis goes away and comes back', () => {
   let server: ThrowawayRedis;
   beforeAll(async () => {

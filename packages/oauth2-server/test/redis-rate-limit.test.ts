@@ -69,6 +69,23 @@ describe('RedisRateLimitStore (the shared Redis)', () => {
     expect(pttl).toBeLessThanOrEqual(2 * WINDOW);
   });
 
+  it('a counter overwritten with something not a count fails like an absent Redis (local limits), never a refusal from NaN', async () => {
+    const own = await connect();
+    await own.select(13); // a database of this test's own: it writes keys by hand
+    try {
+      const store = new RedisRateLimitStore({ redis: own, prefix });
+      const limiter = new RateLimiter({ limit: 3, windowMs: WINDOW, clock: () => T0 + 1000, store: new DegradingRateLimitStore({ primary: store }) });
+      await store.increment('k', T0 - WINDOW, WINDOW);
+      const [previous] = await own.keys(`${prefix}*`);
+      await own.set(previous!, 'not a count');
+      await expect(store.get('k', T0 - WINDOW)).rejects.toThrow('a rate-limit counter in Redis is not a count');
+      expect(await limiter.consume('k')).toEqual({ allowed: true, remaining: 2 });
+    } finally {
+      await deleteKeys(own, prefix);
+      own.disconnect();
+    }
+  });
+
   it('a short window really expires in Redis', async () => {
     const store = new RedisRateLimitStore({ redis, prefix });
     await store.increment('k', 0, 50);

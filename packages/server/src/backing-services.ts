@@ -23,10 +23,13 @@ export type DatabaseSettings =
 export function loadBackingServices(env: NodeJS.ProcessEnv): BackingServices {
   const services: BackingServices = { database: database(env) };
   const redisUrl = readEnv(env, 'REDIS_URL');
+  const tokenCacheTtlMs = whole('TSFORGE_TOKEN_CACHE_TTL_MS', readEnv(env, 'TSFORGE_TOKEN_CACHE_TTL_MS'), 0, 0, 60_000);
   if (redisUrl) {
-    checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
-    services.redis = { url: redisUrl, tokenCacheTtlMs: whole('TSFORGE_TOKEN_CACHE_TTL_MS', readEnv(env, 'TSFORGE_TOKEN_CACHE_TTL_MS'), 0, 0, 60_000) };
-  } else if (readEnv(env, 'TSFORGE_TOKEN_CACHE_TTL_MS')) {
+    const url = checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
+    // ioredis reads the path as a database number; one it cannot select leaves it on database 0.
+    if (!/^\/?(\d+)?$/.test(url.pathname)) throw new ConfigError('REDIS_URL must name the database by number, as in redis://host:6379/0');
+    services.redis = { url: redisUrl, tokenCacheTtlMs };
+  } else if (tokenCacheTtlMs > 0) {
     throw new ConfigError('TSFORGE_TOKEN_CACHE_TTL_MS needs REDIS_URL: the token cache lives in Redis, where every instance sees a revocation at once');
   }
   const secretFile = readEnv(env, 'TSFORGE_SECRET_FILE');
@@ -43,20 +46,44 @@ function database(env: NodeJS.ProcessEnv): DatabaseSettings {
 }
 
 /** The value is never echoed: a connection URL usually carries a password. */
-function checkUrl(name: string, raw: string, protocols: string[], example: string): void {
+function checkUrl(name: string, raw: string, protocols: string[], example: string): URL {
+  const encode = 'percent-encode / ? # @ : in the user name and password (%2F %3F %23 %40 %3A)';
   let url: URL;
   try {
-    url = new URL(raw);
+    url = parseUrl(raw).url;
   } catch {
-    throw new ConfigError(`${name} is not a URL (expected e.g. ${example})`);
+    throw new ConfigError(`${name} is not a URL (expected e.g. ${example}; ${encode})`);
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example}), got ${url.protocol}//`);
   }
+  // An unencoded / ? or # in the password ends the host early: `user:12/34@db` is host `user`,
+  // port 12, path `/34@db`, and `describeUrl` would print the password.
+  const query = url.search.split('=')[0] ?? '';
+  if (url.pathname.includes('@') || url.hash.includes('@') || (!url.username && !url.password && query.includes('@'))) {
+    throw new ConfigError(`${name}: ${encode}; an @ after the host means the password's text is read as host and path`);
+  }
+  return url;
 }
 
 /** Host, port and database of a connection URL, for logs: never the user or password. */
 export function describeUrl(raw: string): string {
-  const url = new URL(raw);
-  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const { url, hostless } = parseUrl(raw);
+  return `${url.protocol}//${hostless ? '' : url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+/** A placeholder the URL parser accepts where the host is empty. */
+const NO_HOST = 'no-host.invalid';
+
+/**
+ * `new URL`, also for `postgres://user:password@/db?host=/socket`: libpq's (and node-postgres's)
+ * form for a Unix socket with credentials, which WHATWG URLs refuse for want of a host.
+ */
+function parseUrl(raw: string): { url: URL; hostless: boolean } {
+  try {
+    return { url: new URL(raw), hostless: false };
+  } catch (err) {
+    if (!raw.includes('@/')) throw err;
+    return { url: new URL(raw.replace('@/', `@${NO_HOST}/`)), hostless: true };
+  }
 }

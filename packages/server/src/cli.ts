@@ -9,7 +9,7 @@ import { migrateCommand, MIGRATE_USAGE } from './commands/migrate.js';
 import { environmentHelp } from './env-vars.js';
 import { DATA_DIR_HELP, parseCommandArgs, UsageError } from './commands/usage.js';
 import { LogConfigError } from '@tsforge/logging';
-import { OAuth2Error } from '@tsforge/oauth2-server';
+import { OAuth2Error, OAuth2StoreError } from '@tsforge/oauth2-server';
 import { ConfigError } from './config.js';
 import { printWarningShort, routeWarnings } from './process-warnings.js';
 import { quoteArg } from './commands/quote-arg.js';
@@ -127,6 +127,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   } else if (err instanceof ConfigError || err instanceof LogConfigError) {
     process.stderr.write(`tsforge: configuration error: ${err.message}\n`);
     process.exitCode = 2;
+  } else if (err instanceof OAuth2StoreError && err.code === 'schema_too_new') {
+    // A rollback onto a database a newer release migrated: the message says what to do.
+    process.stderr.write(`tsforge: ${err.message}\n`);
+    process.exitCode = 1;
   } else if (err instanceof Error && 'exitCode' in err) {
     process.stderr.write(`tsforge: ${err.message}\n`);
     process.exitCode = Number(err.exitCode);

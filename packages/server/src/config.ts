@@ -135,6 +135,9 @@ function trustProxy(raw: string | undefined): false | number | string[] {
     if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
       throw new ConfigError(`TSFORGE_TRUST_PROXY must be a number of hops or comma-separated addresses/CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got ${JSON.stringify(entry)}`);
     }
+    if (bits !== undefined && Number(bits) === 0) {
+      throw new ConfigError(`TSFORGE_TRUST_PROXY ${JSON.stringify(entry)}: /0 trusts every address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front (e.g. 1)`);
+    }
   }
   return entries;
 }

@@ -43,7 +43,13 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
   });
   const status = new RedisStatus(logger, where);
-  client.on('error', (err: Error) => status.failed('connection', err));
+  client.on('error', (err: Error) => {
+    // ioredis carries on in database 0 when it cannot select the URL's: that would share another
+    // database's keys. Serve as without Redis instead, and say why.
+    if (!err.message.startsWith('ERR DB index is out of range')) return status.failed('connection', err);
+    logger.error({ redis: where }, 'REDIS_URL names a database this Redis does not have: serving without Redis');
+    client.disconnect();
+  });
   client.on('ready', () => status.recovered('connection'));
   await client.connect().catch(() => {}); // reported by the 'error' listener; reconnects by itself
   const rateLimits = new DegradingRateLimitStore({
@@ -55,8 +61,13 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
   const cacheOptions = {
     onError: (err: unknown, op: AccessTokenCacheOp) => {
       status.failed('token cache', err);
-      // Rare and worth knowing: until it lands, another instance may serve the token from the cache.
-      if (op === 'invalidate') logger.warn({ redis: where }, 'a revocation has not reached the token cache yet: retried every second until it does');
+      // The one failure other instances pay for: an operator must know its bound.
+      if (op === 'invalidate') {
+        logger.warn(
+          { redis: where },
+          `redis unavailable: the token cache was not cleared of what was revoked (retried every second while this process runs); instances that still reach Redis may accept those tokens for up to ${settings.tokenCacheTtlMs} ms`,
+        );
+      }
     },
     onRestored: () => status.recovered('token cache'),
   };

@@ -1,5 +1,5 @@
 import { randomBytes, hkdfSync } from 'node:crypto';
-import { readFileSync, writeFileSync, linkSync, unlinkSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config.js';
 import { makeDirs } from './make-dirs.js';
@@ -50,7 +50,7 @@ export class ServerSecret {
   static fromFile(path: string): ServerSecret {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readStart(path);
     } catch (err) {
       throw new ConfigError(`TSFORGE_SECRET_FILE ${JSON.stringify(path)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
@@ -63,6 +63,26 @@ export class ServerSecret {
 
   derive(purpose: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.#master, Buffer.alloc(0), `tsforge/${purpose}`, 32));
+  }
+}
+
+/** A key file is 65 bytes: read no more than a few times that (a wrong path may be huge, or /dev/zero). */
+const MAX_KEY_FILE_BYTES = 1024;
+
+/** The file's first `MAX_KEY_FILE_BYTES` + 1 bytes: enough to tell a key from anything else. */
+function readStart(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, runCli, tempDataDir } from './support/tsforge.js';
 
@@ -25,6 +27,23 @@ describe('tsforge CLI messages', () => {
   ];
   it.each(optionErrors)('%j → one line naming the option and the command, exit 2', async (args, message) => {
     expect(await run(args)).toEqual({ code: 2, stdout: '', stderr: `tsforge: ${message}\n` });
+  });
+
+  it('a database written by a newer version (a rollback): one line saying so, exit 1, for migrate and the other commands', async () => {
+    const dir = tempDataDir();
+    try {
+      expect((await runCli(['migrate'], { dataDir: dir })).code).toBe(0);
+      const db = new Database(join(dir, 'tsforge.db'));
+      db.pragma('user_version = 99');
+      db.close();
+      for (const args of [['migrate'], ['client', 'list']]) {
+        const refused = await runCli(args, { dataDir: dir });
+        expect(refused.code, args.join(' ')).toBe(1);
+        expect(refused.stderr).toMatch(/^tsforge: the OAuth2 database at .* has schema version 99, but this version of @tsforge\/oauth2-server only knows versions up to \d+; upgrade the package or restore a database written by this version\n$/);
+      }
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('after --, an option-like word is an argument, not an option', async () => {

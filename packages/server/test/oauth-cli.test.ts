@@ -1,3 +1,4 @@
+import { freePort } from '@tsforge/oauth2-server/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, runCli, tempDataDir, withTsforge } from './support/tsforge.js';
 import { codeThroughPages, createAppClient, exchangeCode, pkcePair } from './support/authorize-flow.js';
@@ -16,6 +17,26 @@ describe('tsforge user, client --public/--redirect-uri, token revoke, keys (the 
     expect(list.stdout).not.toContain('scrypt');
     expect(await runCli(['user', 'delete', user_id], { dataDir })).toMatchObject({ code: 0, stdout: `deleted ${user_id}\n` });
     expect(await runCli(['user', 'delete', user_id], { dataDir })).toMatchObject({ code: 1, stderr: `tsforge: no user with id "${user_id}"\n` });
+  });
+
+  it('a deletion made while the Redis token cache is unreachable says that other instances may still accept its tokens, and for how long', async () => {
+    const created = await runCli(['client', 'create', '--name', 'gone', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { dataDir });
+    const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+    const env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, TSFORGE_TOKEN_CACHE_TTL_MS: '30000' };
+    const deleted = await runCli(['client', 'delete', client_id], { dataDir, env });
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted ${client_id}\n` });
+    expect(deleted.stderr).toContain('redis unavailable: the token cache was not cleared of what was revoked');
+    expect(deleted.stderr).toContain('instances that still reach Redis may accept those tokens for up to 30000 ms');
+  });
+
+  it('a REDIS_URL database the Redis does not have is refused (ioredis would go on in database 0), and the command says so', async () => {
+    const created = await runCli(['client', 'create', '--name', 'gone', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { dataDir });
+    const { client_id } = JSON.parse(created.stdout) as { client_id: string };
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379/99', TSFORGE_TOKEN_CACHE_TTL_MS: '30000' };
+    const deleted = await runCli(['client', 'delete', client_id], { dataDir, env });
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted ${client_id}\n` });
+    expect(deleted.stderr).toContain('REDIS_URL names a database this Redis does not have: serving without Redis');
+    expect(deleted.stderr).toContain('the token cache was not cleared of what was revoked');
   });
 
   it('user create refuses a short password and a duplicate username with a clear message (exit 2)', async () => {

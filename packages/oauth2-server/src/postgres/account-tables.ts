@@ -1,5 +1,5 @@
 import type { ConsentStore, SigningKeyStore, UserStore } from '../store.js';
-import type { Database } from './database.js';
+import { type Database, storable } from './database.js';
 import { COLUMNS, type ConsentRow, iso, type KeyRow, maybeIso, toConsent, toKey, toUser, type UserRow } from './rows.js';
 import { mapWriteError } from './write-error.js';
 
@@ -27,11 +27,11 @@ export function userTable(db: Database): UserStore {
       }
     },
     async get(id) {
-      const row = await get.first(id);
+      const row = storable(id) ? await get.first(id) : undefined;
       return row ? toUser(row) : null;
     },
     async findByUsername(username) {
-      const row = await byName.first(username);
+      const row = storable(username) ? await byName.first(username) : undefined;
       return row ? toUser(row) : null;
     },
     async list() {

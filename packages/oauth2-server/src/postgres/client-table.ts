@@ -1,5 +1,5 @@
 import type { ClientStore } from '../store.js';
-import type { Database } from './database.js';
+import { type Database, storable } from './database.js';
 import { type ClientRow, COLUMNS, iso, toClient } from './rows.js';
 import { mapWriteError } from './write-error.js';
 
@@ -25,14 +25,14 @@ export function clientTable(db: Database): ClientStore {
       }
     },
     async get(id) {
-      const row = await get.first(id);
+      const row = storable(id) ? await get.first(id) : undefined;
       return row ? toClient(row) : null;
     },
     async list() {
       return (await list.rows()).map(toClient);
     },
     async delete(id) {
-      return (await del.count(id)) > 0;
+      return storable(id) && (await del.count(id)) > 0;
     },
   };
 }

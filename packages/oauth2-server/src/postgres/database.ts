@@ -12,6 +12,15 @@ export function validateSchema(schema: string): string {
   return schema;
 }
 
+/**
+ * Whether PostgreSQL text can hold `key`: not with a NUL character (the server refuses it, 22021).
+ * No row has such a key, so a lookup by one (a client_id or username as a request sent it) finds
+ * nothing instead of failing.
+ */
+export function storable(key: string): boolean {
+  return !key.includes('\0');
+}
+
 /** One statement, prepared per connection under a name derived from its text (so equal texts share a plan). */
 export interface Statement<A extends unknown[], R> {
   rows(...args: A): Promise<R[]>;

@@ -125,6 +125,13 @@ export function tooNew(schema: string, version: number): OAuth2StoreError {
   );
 }
 
+function foreignSchema(schema: string, cause: Error): Error {
+  return new Error(
+    `PostgresStore: the schema "${schema}" holds tables tsforge did not make (${cause.message}); give tsforge a database or schema of its own`,
+    { cause },
+  );
+}
+
 /**
  * Brings `schema` to `POSTGRES_SCHEMA_VERSION`. Any number of processes may call this at the
  * same moment: a session advisory lock per schema lets one migrate while the others wait, then
@@ -144,19 +151,22 @@ export async function migrateWith(pool: pg.Pool, schema: string): Promise<{ from
       if (from === POSTGRES_SCHEMA_VERSION) return { from, to: from };
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA "${schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".${VERSION_TABLE} (
-        version    integer PRIMARY KEY,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
       for (let version = from; version < POSTGRES_SCHEMA_VERSION; version++) {
         await client.query('BEGIN');
         try {
+          // In the transaction: a failed first migration leaves no version table behind.
+          await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".${VERSION_TABLE} (
+            version    integer PRIMARY KEY,
+            applied_at timestamptz NOT NULL DEFAULT now()
+          )`);
           await client.query(`SET LOCAL search_path TO "${schema}"`);
           await client.query(MIGRATIONS[version] as string);
           await client.query(`INSERT INTO "${schema}".${VERSION_TABLE} (version) VALUES ($1)`, [version + 1]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
+          // 42P07 duplicate_table on a schema without our version table: another application's.
+          if (version === 0 && (err as { code?: unknown }).code === '42P07') throw foreignSchema(schema, err as Error);
           throw err;
         }
       }
@@ -185,14 +195,23 @@ export async function checkVersion(pool: pg.Pool, schema: string): Promise<void>
   }
 }
 
-/** Migrates a schema without opening a store (a deploy step). */
-export async function migratePostgres(o: { connectionString?: string; pool?: pg.Pool; schema?: string }): Promise<{ from: number; to: number }> {
+/**
+ * Migrates a schema without opening a store (a deploy step). `connectTimeoutMs` (default 3000)
+ * bounds the wait for a connection of its own: a server that accepts and never answers must not
+ * hang the deploy. Waiting for another migration's lock is not bounded.
+ */
+export async function migratePostgres(o: {
+  connectionString?: string;
+  pool?: pg.Pool;
+  schema?: string;
+  connectTimeoutMs?: number;
+}): Promise<{ from: number; to: number }> {
   const schema = validateSchema(o.schema ?? 'public');
   if ((o.pool === undefined) === (o.connectionString === undefined)) {
     throw new TypeError('migratePostgres: pass exactly one of connectionString and pool');
   }
   if (o.pool) return migrateWith(o.pool, schema);
-  const pool = new pg.Pool({ connectionString: o.connectionString, max: 1 });
+  const pool = new pg.Pool({ connectionString: o.connectionString, max: 1, connectionTimeoutMillis: o.connectTimeoutMs ?? 3000 });
   pool.on('error', () => undefined);
   try {
     return await migrateWith(pool, schema);

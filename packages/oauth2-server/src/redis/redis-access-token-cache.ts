@@ -101,8 +101,16 @@ export class RedisAccessTokenCache implements AccessTokenCache {
   }
 
   async get(hash: string): Promise<AccessTokenRecord | undefined> {
-    const [hit, value] = (await GET.run(this.#redis, [this.#entryKey(hash), this.#epochKey()], [this.#markerPrefix()])) as [number, string];
-    if (hit === 1) return decode(value);
+    const key = this.#entryKey(hash);
+    const [hit, value] = (await GET.run(this.#redis, [key, this.#epochKey()], [this.#markerPrefix()])) as [number, string];
+    if (hit === 1) {
+      const record = decode(value, hash);
+      if (record) return record;
+      // Not an entry this class wrote (another program, a manual edit): served, it could fail
+      // the request or skip a revocation marker. A miss instead, and gone so that a fill replaces it.
+      await this.#redis.del(key);
+      return undefined;
+    }
     // Keep the oldest epoch: a later miss's epoch may postdate an invalidation the earlier read missed.
     if (!this.#epochs.has(hash)) {
       if (this.#epochs.size >= MAX_PENDING_FILLS) this.#epochs.delete(this.#epochs.keys().next().value as string);
@@ -179,7 +187,18 @@ function encode(r: AccessTokenRecord): string {
   return JSON.stringify(e);
 }
 
-function decode(value: string): AccessTokenRecord {
-  const e = JSON.parse(value) as Entry;
-  return { hash: e.h, clientId: e.c, userId: e.u, grantId: e.g, scopes: e.s, expiresAt: new Date(e.e), createdAt: new Date(e.t) };
+/** The entry of `hash`, or undefined when `value` is not one as `encode` writes it. */
+function decode(value: string, hash: string): AccessTokenRecord | undefined {
+  let e: Partial<Record<keyof Entry, unknown>>;
+  try {
+    e = JSON.parse(value) as typeof e;
+  } catch {
+    return undefined;
+  }
+  const idOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+  if (
+    e?.h !== hash || typeof e.c !== 'string' || !idOrNull(e.u) || !idOrNull(e.g) ||
+    !Array.isArray(e.s) || !e.s.every((s) => typeof s === 'string') || !Number.isFinite(e.e) || !Number.isFinite(e.t)
+  ) return undefined;
+  return { hash, clientId: e.c, userId: e.u, grantId: e.g, scopes: e.s as string[], expiresAt: new Date(e.e as number), createdAt: new Date(e.t as number) };
 }

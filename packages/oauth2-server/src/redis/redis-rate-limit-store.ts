@@ -43,7 +43,10 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async get(key: string, windowStart: number): Promise<number> {
     const v = await this.#redis.get(this.#key(key, windowStart));
-    return v === null ? 0 : Number(v);
+    if (v === null) return 0;
+    // Written by something else: fail as INCR does on it, rather than decide from NaN (a refusal).
+    if (!/^\d+$/.test(v)) throw new Error('a rate-limit counter in Redis is not a count');
+    return Number(v);
   }
 
   #key(key: string, windowStart: number): string {

@@ -33,6 +33,9 @@ export function accountStoreContract(store: () => OAuth2Store, client: MakeClien
       expect(await store().users.findByUsername(b.username)).toEqual(b);
       expect(await store().users.findByUsername(b.username.toUpperCase())).toBeNull();
       expect(await store().users.get('nope')).toBeNull();
+      // A username is whatever the sign-in form sends; no row holds a NUL character.
+      expect(await store().users.findByUsername(`${b.username}\0`)).toBeNull();
+      expect(await store().users.get(`${a.id}\0`)).toBeNull();
       expect((await store().users.list()).map((u) => u.id)).toEqual([a.id, b.id]);
     });
 

@@ -55,8 +55,10 @@ export function storeContract(name: string, makeStore: () => OAuth2Store | Promi
         expect(await store.clients.get(pub.id)).toEqual(pub);
       });
 
-      it('returns null for an unknown id', async () => {
+      it('returns null for an unknown id, also one with a NUL character (a client_id is whatever a request sends)', async () => {
         expect(await store.clients.get('cl_nope')).toBeNull();
+        expect(await store.clients.get('cl_\0nope')).toBeNull();
+        expect(await store.clients.delete('cl_\0nope')).toBe(false);
       });
 
       it('rejects a duplicate id with code "conflict" and keeps the first', async () => {

@@ -9,6 +9,7 @@ import { formTarget, pageHeaders } from '../interaction/html.js';
 import type { LoginHook } from '../interaction/login-hook.js';
 import { loginPage } from '../interaction/login-page.js';
 import type { Session, SessionCookies } from '../interaction/session.js';
+import { rateLimitAddress } from './rate-limit-address.js';
 
 export interface InteractionRoutesOptions {
   oauth: OAuth2Server;
@@ -90,7 +91,7 @@ export function interactionRoutes(o: InteractionRoutesOptions) {
         const username = one(form, 'username') ?? '';
         const password = one(form, 'password') ?? '';
         if (o.loginLimiter) {
-          const verdict = await o.loginLimiter.consume(`login\0${username.normalize('NFC')}\0${request.ip}`);
+          const verdict = await o.loginLimiter.consume(`login\0${username.normalize('NFC')}\0${rateLimitAddress(request.ip)}`);
           if (!verdict.allowed) {
             reply.header('retry-after', String(verdict.retryAfter));
             return html(reply, 429, errorPage({

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '@tsforge/logging';
 import type { EndpointResponse, OAuth2Server, RateLimiter, TokenRequest } from '@tsforge/oauth2-server';
 import { type ClientEndpoint, clientRateKey } from './token-rate-key.js';
+import { rateLimitAddress } from './rate-limit-address.js';
 import type { TokenMetricsSink } from '../domain-metrics.js';
 import { headerCopies } from '../plugins/header-copies.js';
 
@@ -48,7 +49,7 @@ export function oauthRoutes(oauth: OAuth2Server, options: OAuthRoutesOptions) {
     const limited = async (endpoint: ClientEndpoint, request: FastifyRequest, reply: FastifyReply, run: (req: TokenRequest) => Promise<EndpointResponse>) => {
       const req = endpointRequest(request);
       if (!limiter) return send(reply, await run(req));
-      const key = clientRateKey(endpoint, req, request.ip);
+      const key = clientRateKey(endpoint, req, rateLimitAddress(request.ip));
       const everyRequest = endpoint === 'token';
       const verdict = everyRequest ? await limiter.consume(key) : await limiter.peek(key);
       if (!verdict.allowed) {
