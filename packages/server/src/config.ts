@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { readEnv } from './env-vars.js';
 import { loadOAuthConfig, type OAuthConfig } from './oauth-config.js';
@@ -135,11 +135,19 @@ function trustProxy(raw: string | undefined): false | number | string[] {
     if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
       throw new ConfigError(`TSFORGE_TRUST_PROXY must be a number of hops or comma-separated addresses/CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got ${JSON.stringify(entry)}`);
     }
-    if (bits !== undefined && Number(bits) === 0) {
-      throw new ConfigError(`TSFORGE_TRUST_PROXY ${JSON.stringify(entry)}: /0 trusts every address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front (e.g. 1)`);
+    if (bits !== undefined && (Number(bits) === 0 || (family === 6 && holdsAllIpv4(address!, Number(bits))))) {
+      throw new ConfigError(`TSFORGE_TRUST_PROXY ${JSON.stringify(entry)} trusts every client address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front (e.g. 1)`);
     }
   }
   return entries;
+}
+
+/** An IPv6 range holding every IPv4-mapped address (::ffff:0:0/96 or wider): the proxies see IPv4 clients as these. */
+function holdsAllIpv4(address: string, bits: number): boolean {
+  if (bits > 96) return false;
+  const range = new BlockList();
+  range.addSubnet(address, bits, 'ipv6');
+  return range.check('::ffff:0:0', 'ipv6') && range.check('::ffff:ffff:ffff', 'ipv6');
 }
 
 /** `STORAGE_DRIVER=local|s3` and, for s3, `S3_*` plus the standard `AWS_*` variables. */

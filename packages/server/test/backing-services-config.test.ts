@@ -88,6 +88,7 @@ describe('TSFORGE_TRUST_PROXY', () => {
   it('addresses and CIDRs, or a hop count; unset trusts no proxy', () => {
     expect(load({}).trustProxy).toBe(false);
     expect(load({ TSFORGE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    expect(load({ TSFORGE_TRUST_PROXY: '::ffff:10.0.0.0/104' }).trustProxy).toEqual(['::ffff:10.0.0.0/104']);
     expect(load({ TSFORGE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
@@ -95,8 +96,9 @@ describe('TSFORGE_TRUST_PROXY', () => {
     expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/TSFORGE_TRUST_PROXY/);
   });
 
-  it.each(['0.0.0.0/0', '::/0', '10.0.0.1, ::/00'])('refuses %j: trusting every address lets any client name itself in X-Forwarded-For', (value) => {
-    expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/^TSFORGE_TRUST_PROXY .*\/0 trusts every address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front/);
+  // ::ffff:0:0/96 is every IPv4 client as an IPv6 socket sees it (proxy-addr matches it as 0.0.0.0/0).
+  it.each(['0.0.0.0/0', '::/0', '10.0.0.1, ::/00', '::ffff:0:0/96', '::ffff:0.0.0.0/96', '::/64'])('refuses %j: trusting every address lets any client name itself in X-Forwarded-For', (value) => {
+    expect(refused({ TSFORGE_TRUST_PROXY: value })).toMatch(/^TSFORGE_TRUST_PROXY .* trusts every client address, so any client could name itself in X-Forwarded-For and escape its rate limits; name the load balancers, or give the number of proxy hops in front/);
   });
 });
 
