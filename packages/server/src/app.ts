@@ -68,7 +68,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   const allowedMethods = recordAllowedMethods(app);
   installRequestContext(app, { logger: httpLogger, context, inFlight, onCompleted: observeRequest(httpMetrics) });
   installHttpMetrics(app, metrics, httpMetrics, { auth: config.metricsAuth });
-  installErrorHandling(app, httpLogger, allowedMethods);
+  installErrorHandling(app, httpLogger, { allowed: allowedMethods, ...(runtime.databaseUnreachable ? { databaseUnreachable: runtime.databaseUnreachable } : {}) });
   installBodyDeadline(app, { bodyTimeoutMs: config.bodyTimeoutMs });
   installExpectations(app);
   installDrain(app);

@@ -32,6 +32,11 @@ export interface Runtime {
   disk: Disk;
   /** Derives the keys of the login session and CSRF tokens. */
   secret: ServerSecret;
+  /**
+   * With PostgreSQL: true when a request's failure means the database cannot be reached, counted
+   * toward the outage that is logged once (the request answers 503); false for anything else.
+   */
+  databaseUnreachable?: (err: unknown) => boolean;
   /** Set on SIGTERM: `/ready` answers 503 so load balancers stop sending before the listener closes. */
   draining: boolean;
   close(): Promise<void>;
@@ -157,6 +162,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     return {
       config, logging, logger, context, metrics, httpMetrics, domainMetrics, store, oauth, disk, secret, draining: false,
       ...(redis ? { redis, rateLimits: redis.rateLimits } : {}),
+      ...(outage ? { databaseUnreachable: (err: unknown) => outage.report(err) } : {}),
       async close() {
         await closeAll();
         await logging.flush();

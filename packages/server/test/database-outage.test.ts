@@ -77,7 +77,8 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
     await sleep(300);
     const readyDown = await probe('/ready');
     const healthDown = await probe('/health');
-    const [tokenDown, filesDown] = await Promise.all([tokenRequest(), listFiles(issuedBefore)]);
+    // The JWKS reads the signing keys from the database outside the OAuth core: it answered 500.
+    const [tokenDown, filesDown, jwksDown] = await Promise.all([tokenRequest(), listFiles(issuedBefore), fetch(`${server.url}/oauth/jwks`)]);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
     const upStarting = Date.now();
     await postgres.start();
@@ -105,7 +106,7 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
     expect(Math.max(...load.samples.map((s) => s.ms))).toBeLessThan(ANSWER_BOUND_MS);
 
     // RFC 9110 §10.2.3: a 503 says when to come back; RFC 6749 §5.1: no-store on the token endpoint's answers.
-    for (const response of [tokenDown, filesDown]) {
+    for (const response of [tokenDown, filesDown, jwksDown]) {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(response.headers.get('www-authenticate')).toBeNull();
@@ -137,7 +138,8 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
     const duringOutage = server.lines.slice(linesAtStop, linesAtRecovery).map((line) => JSON.parse(line) as Record<string, unknown>);
     const notAccessLines = duringOutage.filter((l) => l.module !== 'http');
     expect(notAccessLines.length).toBeLessThan(OTHER_LOG_LINES_BOUND);
-    expect(logs.filter((l) => l.msg === 'oauth2 internal error')).toEqual([]);
+    expect(logs.filter((l) => l.msg === 'oauth2 internal error' || l.msg === 'unhandled error')).toEqual([]);
+    expect(await jwksDown.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'the server is temporarily unavailable; try again later' });
     expect(server.lines.join('\n')).not.toContain(PASSWORD);
     expect(server.stderr()).toBe('');
   }, 60_000);

@@ -41,7 +41,17 @@ export const STORAGE_RETRY_AFTER_S = 5;
  * A client's mistake gets its 4xx and a clear message; anything else is a 500 that says nothing
  * about the inside, while the whole error goes to the log.
  */
-export function installErrorHandling(app: FastifyInstance, logger: Logger, allowed?: AllowedMethods): void {
+export interface ErrorHandlingOptions {
+  /** Paths and their methods, for 405 and its Allow header. */
+  allowed?: AllowedMethods;
+  /**
+   * True when `err` means the database cannot be reached (then counted and logged once per
+   * outage by the caller): the client gets 503, which it may retry, not a 500.
+   */
+  databaseUnreachable?: (err: unknown) => boolean;
+}
+
+export function installErrorHandling(app: FastifyInstance, logger: Logger, { allowed, databaseUnreachable }: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StorageError) {
       if (err.status < 500) return sendError(reply, err.status, STORAGE_ERRORS[err.code], err.message);
@@ -65,6 +75,9 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, allow
       reply.hijack();
       reply.raw.destroy();
       return reply;
+    }
+    if (!reply.raw.headersSent && databaseUnreachable?.(err)) {
+      return sendError(reply, 503, 'temporarily_unavailable', 'the server is temporarily unavailable; try again later');
     }
     logger.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');
     if (reply.sent || reply.raw.headersSent) {
