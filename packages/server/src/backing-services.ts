@@ -17,8 +17,11 @@ export interface BackingServices {
 
 export type DatabaseSettings =
   | { kind: 'sqlite' }
-  /** `DATABASE_URL=postgres://...`; `poolSize` from `TSFORGE_DB_POOL_SIZE`. */
-  | { kind: 'postgres'; url: string; poolSize: number };
+  /**
+   * `DATABASE_URL=postgres://...`; `poolSize` from `TSFORGE_DB_POOL_SIZE`, `statementTimeoutMs`
+   * (how long a request may wait on a database that does not answer) from `TSFORGE_DB_STATEMENT_TIMEOUT_MS`.
+   */
+  | { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number };
 
 export function loadBackingServices(env: NodeJS.ProcessEnv): BackingServices {
   const services: BackingServices = { database: database(env) };
@@ -40,9 +43,10 @@ export function loadBackingServices(env: NodeJS.ProcessEnv): BackingServices {
 function database(env: NodeJS.ProcessEnv): DatabaseSettings {
   const url = readEnv(env, 'DATABASE_URL');
   const poolSize = whole('TSFORGE_DB_POOL_SIZE', readEnv(env, 'TSFORGE_DB_POOL_SIZE'), 10, 1, 1000);
+  const statementTimeoutMs = whole('TSFORGE_DB_STATEMENT_TIMEOUT_MS', readEnv(env, 'TSFORGE_DB_STATEMENT_TIMEOUT_MS'), 10_000, 100, 600_000);
   if (!url) return { kind: 'sqlite' };
   checkUrl('DATABASE_URL', url, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/dbname');
-  return { kind: 'postgres', url, poolSize };
+  return { kind: 'postgres', url, poolSize, statementTimeoutMs };
 }
 
 /** The value is never echoed: a connection URL usually carries a password. */

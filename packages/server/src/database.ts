@@ -24,7 +24,7 @@ export async function openStore(config: ServerConfig, o: StoreOptions = {}): Pro
   const { database } = config.services;
   if (database.kind === 'sqlite') return new SqliteStore({ path: sqliteFile(config) });
   const { PostgresStore } = await import('@tsforge/oauth2-server/postgres');
-  return connecting(database.url, () => PostgresStore.open({ connectionString: database.url, max: database.poolSize, ...(o.onError ? { onError: o.onError } : {}) }));
+  return connecting(database.url, () => PostgresStore.open({ connectionString: database.url, max: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, ...(o.onError ? { onError: o.onError } : {}) }));
 }
 
 /**

@@ -20,6 +20,7 @@ export const SERVER_ENV = {
   TSFORGE_IDLE_TIMEOUT_MS: 'close connections idle this long, keep-alive ones too (default 75000);\nkeep it above the idle timeout of a load balancer in front',
   DATABASE_URL: 'postgres://user:pass@host:5432/db for PostgreSQL (default: SQLite in\nDATA_DIR/tsforge.db)',
   TSFORGE_DB_POOL_SIZE: 'PostgreSQL connections per instance (default 10)',
+  TSFORGE_DB_STATEMENT_TIMEOUT_MS: 'a query PostgreSQL has not answered by then fails the request with 503 (default 10000)',
   REDIS_URL: 'redis://host:6379: rate limits shared by every instance (default: per\nprocess)',
   TSFORGE_TOKEN_CACHE_TTL_MS: 'with REDIS_URL, cache token lookups in Redis this long; revocation\nclears them at once (default 0 = off)',
   TSFORGE_SECRET_FILE: 'the master secret (64 hex characters); every instance needs the\nsame one (default DATA_DIR/secret.key, created on first start)',

@@ -23,7 +23,9 @@ describe('DATABASE_URL, REDIS_URL and the token cache', () => {
   });
 
   it('postgres:// and postgresql:// select PostgreSQL with a pool of TSFORGE_DB_POOL_SIZE (default 10)', () => {
-    expect(load({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).services.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/x', poolSize: 10 });
+    expect(load({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).services.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/x', poolSize: 10, statementTimeoutMs: 10_000 });
+    expect(load({ DATABASE_URL: 'postgres://db/x', TSFORGE_DB_STATEMENT_TIMEOUT_MS: '3000' }).services.database).toMatchObject({ statementTimeoutMs: 3000 });
+    expect(refused({ DATABASE_URL: 'postgres://db/x', TSFORGE_DB_STATEMENT_TIMEOUT_MS: '50' })).toMatch(/TSFORGE_DB_STATEMENT_TIMEOUT_MS/);
     expect(load({ DATABASE_URL: 'postgresql://db/x', TSFORGE_DB_POOL_SIZE: '25' }).services.database).toMatchObject({ kind: 'postgres', poolSize: 25 });
   });
 
@@ -55,7 +57,7 @@ describe('DATABASE_URL, REDIS_URL and the token cache', () => {
 
   it("DATABASE_URL with a password and no host (libpq's form for a Unix socket, ?host=/dir) is accepted and logged without either", () => {
     const url = 'postgres://tsforge:s3cret@/tsforge?host=/var/run/postgresql';
-    expect(load({ DATABASE_URL: url }).services.database).toEqual({ kind: 'postgres', url, poolSize: 10 });
+    expect(load({ DATABASE_URL: url }).services.database).toEqual({ kind: 'postgres', url, poolSize: 10, statementTimeoutMs: 10_000 });
     expect(describeUrl(url)).toBe('postgres:///tsforge');
   });
 

@@ -17,8 +17,10 @@ const RECOVERY_BOUND_MS = 5000;
  * connections (at most the pool size), the few /ready probes. Thousands of requests fail.
  */
 const OTHER_LOG_LINES_BOUND = 30;
-/** The client's read timeout on a statement: PostgresStore's statement timeout (10 s) plus 2 s. */
-const READ_TIMEOUT_MS = 12_000;
+/** TSFORGE_DB_STATEMENT_TIMEOUT_MS here (default 10 s): how long a request may wait on a hung database. */
+const STATEMENT_TIMEOUT_MS = 4000;
+/** The client's read timeout on a statement: the statement timeout plus 2 s. */
+const READ_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 2000;
 /** Longer than the read timeout, so that it, not the end of the freeze, is what answers. */
 const HUNG_MS = READ_TIMEOUT_MS + 3000;
 const HUNG_ANSWER_BOUND_MS = READ_TIMEOUT_MS + 2000;
@@ -37,7 +39,7 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
   beforeAll(async () => {
     postgres = await startThrowawayPostgres();
     dir = tempDataDir();
-    env = { DATABASE_URL: withPassword(postgres.url), TSFORGE_TOKEN_RATE_LIMIT: '0' };
+    env = { DATABASE_URL: withPassword(postgres.url), TSFORGE_TOKEN_RATE_LIMIT: '0', TSFORGE_DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) };
     const created = await runCli(['client', 'create', '--name', 'load', '--grant', 'client_credentials', '--scope', 'files:read', '--json'], { dataDir: dir, env });
     if (created.code !== 0) throw new Error(`client create failed: ${created.stderr}`);
     client = JSON.parse(created.stdout) as Client;
@@ -177,6 +179,8 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
     expect(new Set(whileHung.map((s) => s.status))).toEqual(new Set([503]));
     expect(new Set(load.samples.map((s) => s.status))).toEqual(new Set([200, 503]));
     expect(Math.max(...load.samples.map((s) => s.ms))).toBeLessThan(HUNG_ANSWER_BOUND_MS);
+    // The bound is the configured one: requests on open connections waited for it, not for the default.
+    expect(Math.max(...whileHung.map((s) => s.ms))).toBeGreaterThanOrEqual(STATEMENT_TIMEOUT_MS);
     expect(readyFrozen).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: 'failed', storage: 'ok' } } });
     expect(readyFrozen.ms).toBeLessThan(CHECK_TIMEOUT_MS + 1000);
     expect(healthFrozen).toMatchObject({ status: 200, body: { status: 'ok' } });
