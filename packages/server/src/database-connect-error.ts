@@ -24,8 +24,8 @@ export function connectFailure(err: unknown, where: string): DatabaseUnreachable
   const { code, message, severity } = err as { code?: unknown; message?: unknown; severity?: unknown };
   // A server's answer (pg's DatabaseError): its message names no secret (the user at most).
   if (typeof severity === 'string' && typeof code === 'string') {
-    return REFUSED.test(code) ? new DatabaseUnreachableError(`the database at ${where} refused the connection: ${message} (SQLSTATE ${code})`, { cause: err }) : undefined;
+    return REFUSED.test(code) ? new DatabaseUnreachableError(`the database at ${where} (DATABASE_URL) refused the connection: ${message} (SQLSTATE ${code})`, { cause: err }) : undefined;
   }
   const reason = networkReason(code, message);
-  return reason ? new DatabaseUnreachableError(`cannot reach the database at ${where}: ${reason}`, { cause: err }) : undefined;
+  return reason ? new DatabaseUnreachableError(`cannot reach the database at ${where} (DATABASE_URL): ${reason}`, { cause: err }) : undefined;
 }

@@ -216,7 +216,7 @@ describe('PostgreSQL down when a command starts', () => {
   ])('tsforge %s prints one line naming where, without the password, and exits 1', async (_name, args) => {
     const result = await runCli(args, { dataDir: dir, env: { DATABASE_URL: withPassword(postgres.url), LOG_FORMAT: 'json' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`tsforge: cannot reach the database at postgres://127.0.0.1:${postgres.port}/postgres: ECONNREFUSED\n`);
+    expect(result.stderr).toBe(`tsforge: cannot reach the database at postgres://127.0.0.1:${postgres.port}/postgres (DATABASE_URL): ECONNREFUSED\n`);
     expect(result.stdout).not.toContain(PASSWORD);
   });
 
@@ -226,7 +226,7 @@ describe('PostgreSQL down when a command starts', () => {
       const url = withPassword(postgres.url).replace(/\/postgres$/, '/no_such_db');
       const result = await runCli(['migrate'], { dataDir: dir, env: { DATABASE_URL: url } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(`tsforge: the database at postgres://127.0.0.1:${postgres.port}/no_such_db refused the connection: database "no_such_db" does not exist (SQLSTATE 3D000)\n`);
+      expect(result.stderr).toBe(`tsforge: the database at postgres://127.0.0.1:${postgres.port}/no_such_db (DATABASE_URL) refused the connection: database "no_such_db" does not exist (SQLSTATE 3D000)\n`);
     } finally {
       await postgres.stop();
     }

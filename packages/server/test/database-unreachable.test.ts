@@ -39,10 +39,10 @@ describe('which failures mean the database is unreachable', () => {
 
 describe('a command that cannot open the database gets one line', () => {
   it.each([
-    [networkError('ECONNREFUSED'), `cannot reach the database at ${WHERE}: ECONNREFUSED`],
-    [new Error('Connection terminated due to connection timeout'), `cannot reach the database at ${WHERE}: no answer within the connect timeout`],
-    [serverError('28P01', 'password authentication failed for user "app"'), `the database at ${WHERE} refused the connection: password authentication failed for user "app" (SQLSTATE 28P01)`],
-    [serverError('3D000', 'database "tsforge" does not exist'), `the database at ${WHERE} refused the connection: database "tsforge" does not exist (SQLSTATE 3D000)`],
+    [networkError('ECONNREFUSED'), `cannot reach the database at ${WHERE} (DATABASE_URL): ECONNREFUSED`],
+    [new Error('Connection terminated due to connection timeout'), `cannot reach the database at ${WHERE} (DATABASE_URL): no answer within the connect timeout`],
+    [serverError('28P01', 'password authentication failed for user "app"'), `the database at ${WHERE} (DATABASE_URL) refused the connection: password authentication failed for user "app" (SQLSTATE 28P01)`],
+    [serverError('3D000', 'database "tsforge" does not exist'), `the database at ${WHERE} (DATABASE_URL) refused the connection: database "tsforge" does not exist (SQLSTATE 3D000)`],
   ])('%s', (err, message) => {
     const failure = connectFailure(err, WHERE);
     expect(failure?.message).toBe(message);
