@@ -109,6 +109,9 @@ describe('lifecycle', () => {
       expect(headers).toContain('connection: close');
       expect(JSON.parse(body)).toEqual({ error: 'temporarily_unavailable', error_description: 'the server is shutting down; try again later' });
       expect(upload.data()).toMatch(/^HTTP\/1\.1 201 /);
+      // Expected on the way out: an info access line, not 'request failed' at error.
+      expect(server.logs().filter((l) => l.path === '/api/files').map((l) => [l.level, l.msg, l.status])).toEqual([['info', 'refused: shutting down', 503]]);
+      expect(server.logs().filter((l) => l.level === 'error')).toEqual([]);
     } finally {
       removeDir(server.dataDir);
     }

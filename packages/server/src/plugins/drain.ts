@@ -21,12 +21,20 @@ export function installDrain(app: FastifyInstance): void {
     closing = true;
     done();
   });
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (!closing) return done();
+    request.refusedAtShutdown = true;
     sendError(reply, 503, 'temporarily_unavailable', 'the server is shutting down; try again later');
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (!server.listening) reply.header('connection', 'close');
     done(null, payload);
   });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Answered 503 because shutdown had begun: the access log records it at info, as expected. */
+    refusedAtShutdown?: true;
+  }
 }
