@@ -112,16 +112,19 @@ export class TokenService {
   }
 
   /**
-   * RFC 7009 §2.1 / RFC 9700 §4.14.2: every access and refresh token of one grant. The first
-   * delete is the mark a concurrent refresh looks for after saving its tokens (its presented
-   * token is gone); the sweeps after it start later than that refresh's look, so on a database
-   * whose statements read a snapshot (PostgreSQL READ COMMITTED) they still see what it saved.
+   * RFC 7009 §2.1 / RFC 9700 §4.14.2: every access and refresh token of one grant. Access tokens
+   * go first: a store failure after the refresh tokens went would leave them alive, and the
+   * client's retry, finding its refresh token gone, would get a 200 for an unknown token. The
+   * refresh delete is the mark a concurrent refresh looks for after saving its tokens (its
+   * presented token is gone); the access sweep after it starts later than that refresh's look,
+   * so on a database whose statements read a snapshot (PostgreSQL READ COMMITTED) it still sees
+   * what that refresh saved, as the refresh delete does.
    */
   async revokeGrant(grantId: string): Promise<void> {
     const { store } = this.#o;
-    await store.refreshTokens.deleteByGrant(grantId);
     await store.accessTokens.deleteByGrant(grantId);
     await store.refreshTokens.deleteByGrant(grantId);
+    await store.accessTokens.deleteByGrant(grantId);
   }
 
   hashCode(code: string): string | null {

@@ -7,6 +7,9 @@ import { freePort, PG_URL, schemaScope, startThrowawayPostgres, type ThrowawayPo
 
 const client: ClientRecord = { id: 'cl', name: 'c', secretHash: null, grantTypes: [], scopes: [], redirectUris: [], createdAt: new Date(0) };
 
+/** TCP sockets of this process still open (node-postgres's, here). */
+const openSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+
 /** Settles `p` and reports how long it took. */
 async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
   const started = Date.now();
@@ -47,6 +50,23 @@ describe('PostgresStore when PostgreSQL goes away', () => {
       expect(await store.clients.get('cl')).toEqual(client);
     } finally {
       await store.close();
+    }
+  });
+
+  it('close() lets go of every socket within connectTimeoutMs when the server hangs (its goodbye is never answered)', async () => {
+    const before = openSockets();
+    const store = await PostgresStore.open({ connectionString: server.url, max: 3, connectTimeoutMs: 1000 });
+    await Promise.all([store.ping(), store.ping(), store.ping()]);
+    expect(openSockets()).toBeGreaterThan(before);
+    await server.freeze();
+    try {
+      const { ms, error } = await timed(store.close());
+      expect(error).toBeUndefined();
+      expect(ms).toBeLessThan(2000);
+      // An open socket keeps the process alive: `tsforge serve` would not exit after SIGTERM.
+      expect(openSockets()).toBe(before);
+    } finally {
+      await server.thaw();
     }
   });
 

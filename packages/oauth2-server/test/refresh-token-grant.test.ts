@@ -110,6 +110,24 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14)', () => {
     expect(await server.introspect(body(b).access_token!)).toEqual({ active: false });
   });
 
+  it.each(['accessTokens', 'refreshTokens'] as const)('a store failure while saving the new %s is a 503 the client may retry: the retry with the same refresh token succeeds and the family lives', async (table) => {
+    const { server, store, svcAuth } = await flowServer();
+    const { refresh: r1, access: a1 } = await svcTokens(server, svcAuth);
+    const save = store[table].save.bind(store[table]) as (t: never) => Promise<void>;
+    let failNext = true;
+    store[table].save = (t: never) => {
+      if (!failNext) return save(t);
+      failNext = false;
+      return Promise.reject(new Error('Connection terminated unexpectedly'));
+    };
+    expectError(await server.token(tokenRequest(refreshWith(r1), svcAuth)), 503, 'temporarily_unavailable');
+    // RFC 9700 §4.14.2 revokes a family when a rotated token comes back: a 503 must not have rotated it.
+    const retry = await server.token(tokenRequest(refreshWith(r1), svcAuth));
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+    expect(await server.validateToken(a1)).not.toBeNull();
+    expect((await server.token(tokenRequest(refreshWith(body(retry).refresh_token!), svcAuth))).status).toBe(200);
+  });
+
   it('the programmatic refresh runs the same pipeline', async () => {
     const { server, svcAuth } = await flowServer();
     const { refresh } = await svcTokens(server, svcAuth);

@@ -80,6 +80,19 @@ describe('revocation (RFC 7009)', () => {
     expect(await server.validateToken(access)).not.toBeNull();
   });
 
+  it('§2.1 a store failure half-way through revoking a grant is a 503, and the retry\'s 200 means the grant\'s access tokens are revoked too', async () => {
+    const { server, svcAuth, store } = await flowServer();
+    const { access, refresh } = await svcTokens(server, svcAuth);
+    const original = store.accessTokens.deleteByGrant;
+    store.accessTokens.deleteByGrant = async () => {
+      throw new Error('Connection terminated unexpectedly');
+    };
+    expectError(await server.revocation(tokenRequest({ token: refresh }, svcAuth)), 503, 'temporarily_unavailable');
+    store.accessTokens.deleteByGrant = original;
+    expect((await server.revocation(tokenRequest({ token: refresh }, svcAuth))).status).toBe(200);
+    expect(await server.validateToken(access)).toBeNull();
+  });
+
   it('§2.1 POST only', async () => {
     const { server, svcAuth } = await flowServer();
     const res = await server.revocation({ ...tokenRequest({ token: 'x' }, svcAuth), method: 'GET' });

@@ -52,7 +52,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     logger: false,
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    return503OnClosing: true,
+    // installDrain answers requests that arrive while closing, in tsforge's shape.
+    return503OnClosing: false,
     trustProxy: trustProxyOption(config.trustProxy),
     forceCloseConnections: 'idle',
     frameworkErrors: (err, _request, reply) => sendError(reply, 400, 'invalid_request', err.message),

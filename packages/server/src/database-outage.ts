@@ -26,9 +26,12 @@ export function unreachableReason(err: unknown): string | undefined {
   return undefined;
 }
 
-/** ECONNREFUSED, ENOTFOUND, ... or node-postgres's own words for a connection that timed out or broke. */
+/**
+ * ECONNREFUSED, ENOTFOUND, ... (EAI_AGAIN: a name server that did not answer; Node's own ERR_*
+ * codes are bugs) or node-postgres's own words for a connection that timed out or broke.
+ */
 export function networkReason(code: unknown, message: unknown): string | undefined {
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  if (typeof code === 'string' && /^(E[A-Z]+|EAI_AGAIN)$/.test(code)) return code;
   if (typeof message !== 'string') return undefined;
   if (/timeout/i.test(message) && /connect/i.test(message)) return 'no answer within the connect timeout';
   if (message === 'Query read timeout') return 'no answer within the read timeout';

@@ -194,6 +194,20 @@ describe('PostgreSQL stopped, or hung, mid-load and back again', () => {
     expect(server.child.exitCode).toBeNull();
     expect(server.lines.join('\n')).not.toContain(PASSWORD);
   }, 60_000);
+
+  it('SIGTERM while PostgreSQL hangs: the process exits within the connect timeout, not when the database answers again', async () => {
+    const other = await startTsforge({ dataDir: dir, env });
+    try {
+      await getToken(other.url, client);
+      await postgres.freeze();
+      const started = Date.now();
+      expect(await other.stop()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 1000);
+    } finally {
+      other.child.kill('SIGKILL');
+      await postgres.thaw();
+    }
+  }, 30_000);
 });
 
 describe('PostgreSQL down when a command starts', () => {

@@ -14,6 +14,7 @@ describe('which failures mean the database is unreachable', () => {
   it.each([
     ['ECONNREFUSED (nothing listens)', networkError('ECONNREFUSED'), 'ECONNREFUSED'],
     ['EHOSTUNREACH', networkError('EHOSTUNREACH'), 'EHOSTUNREACH'],
+    ['EAI_AGAIN (the name server did not answer)', Object.assign(new Error('getaddrinfo EAI_AGAIN db.internal'), { code: 'EAI_AGAIN' }), 'EAI_AGAIN'],
     ['pool connect timeout', new Error('timeout exceeded when trying to connect'), 'no answer within the connect timeout'],
     ['client read timeout', new Error('Query read timeout'), 'no answer within the read timeout'],
     ['socket closed', new Error('Connection terminated unexpectedly'), 'the server closed the connection'],
@@ -30,6 +31,7 @@ describe('which failures mean the database is unreachable', () => {
     ['23505 unique_violation', serverError('23505', 'duplicate key value')],
     ['57014 statement timeout (the server answered)', serverError('57014', 'canceling statement due to statement timeout')],
     ['a bug', new TypeError('x is not a function')],
+    ['a bug with a Node.js code', Object.assign(new TypeError('The "data" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' })],
     ['an OAuth2 error of its own', new OAuth2Error('invalid_grant', 'expired')],
     ['not an object', 'ECONNREFUSED'],
   ])('not %s', (_name, err) => {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,38 @@ describe('lifecycle', () => {
     }
   });
 
+  it('a request that arrives on an open connection once the listener has closed: 503 temporarily_unavailable, Retry-After, Connection: close', async () => {
+    const server = await startTsforge();
+    try {
+      const token = await getToken(server.url, await createClient(server.dataDir));
+      // An upload in flight keeps the drain going; another connection has sent half a request.
+      const upload = await openSocket(server.url);
+      upload.socket.write(`PUT /api/files/slow.bin HTTP/1.1\r\nHost: tsforge\r\nAuthorization: Bearer ${token}\r\nContent-Length: 8\r\n\r\n0123`);
+      const late = await openSocket(server.url);
+      late.socket.write('GET /api/files HTTP/1.1\r\nHost: tsforge\r\n');
+      const exited = server.stop('SIGTERM');
+      await until(() => server.logs().some((l) => l.msg === 'shutting down: draining in-flight requests'));
+      late.socket.write(`Authorization: Bearer ${token}\r\n\r\n`);
+      await until(() => late.closed());
+      upload.socket.write('4567');
+      expect(await exited).toBe(0);
+
+      const [head, body] = late.data().split('\r\n\r\n') as [string, string];
+      const headers = head.toLowerCase().split('\r\n');
+      expect(headers[0]).toBe('http/1.1 503 service unavailable');
+      // RFC 9110 §10.2.3: a 503 says when to come back (another instance will take it at once).
+      expect(headers).toContain('retry-after: 5');
+      expect(headers).toContain('connection: close');
+      expect(JSON.parse(body)).toEqual({ error: 'temporarily_unavailable', error_description: 'the server is shutting down; try again later' });
+      expect(upload.data()).toMatch(/^HTTP\/1\.1 201 /);
+      // Expected on the way out: an info access line, not 'request failed' at error.
+      expect(server.logs().filter((l) => l.path === '/api/files').map((l) => [l.level, l.msg, l.status])).toEqual([['info', 'refused: shutting down', 503]]);
+      expect(server.logs().filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      removeDir(server.dataDir);
+    }
+  });
+
   it('starts in well under a second', async () => {
     const t0 = performance.now();
     const server = await startTsforge();
@@ -94,3 +127,16 @@ describe('lifecycle', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 });
+
+/** A raw connection: what the server sent so far, and whether it has closed. */
+function openSocket(url: string): Promise<{ socket: Socket; data(): string; closed(): boolean }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let data = '';
+    let closed = false;
+    const socket = connect(Number(port), hostname, () => resolve({ socket, data: () => data, closed: () => closed }));
+    socket.setEncoding('utf8').on('data', (d: string) => (data += d));
+    socket.on('close', () => (closed = true));
+    socket.once('error', reject);
+  });
+}

@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tsforge/logging';
 import { STORAGE_ERROR_STATUS, StorageError, type StorageErrorCode } from '@tsforge/storage';
+import { unreachableReason } from '../src/database-outage.js';
 import { installErrorHandling } from '../src/plugins/errors.js';
 
 describe('every StorageError code has its HTTP answer', () => {
@@ -29,4 +30,28 @@ describe('every StorageError code has its HTTP answer', () => {
       }
     });
   }
+});
+
+describe('a file store failure is never taken for a database outage', () => {
+  const reported: unknown[] = [];
+  const app = Fastify();
+  installErrorHandling(app, createLogger({ level: 'silent' }), {
+    // As `tsforge serve` on PostgreSQL wires it: DatabaseOutage.report.
+    databaseUnreachable: (err) => {
+      reported.push(err);
+      return unreachableReason(err) !== undefined;
+    },
+  });
+  app.get('/full-disk', async () => {
+    // What Disk makes of a write to a full local disk.
+    throw new StorageError('E_IO', 'storage put failed for "a.bin"', { cause: Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }) });
+  });
+  afterAll(() => app.close());
+
+  it('E_IO caused by ENOSPC → 500 server_error, not a 503 counted as "database unreachable"', async () => {
+    const response = await app.inject({ method: 'GET', url: '/full-disk' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'server_error', error_description: 'internal server error' });
+    expect(reported).toEqual([]);
+  });
 });

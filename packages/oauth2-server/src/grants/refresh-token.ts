@@ -26,41 +26,36 @@ export const refreshTokenGrant: GrantHandler = {
     if (!presented || presented.clientId !== ctx.client.client.id) throw invalidGrant('the refresh token is invalid');
     if (ctx.now.getTime() >= presented.expiresAt.getTime()) throw invalidGrant('the refresh token has expired');
     const scopes = narrow(ctx.params.get('scope'), presented.scopes);
-    const record = await consume(ctx, hash);
+    // Save the successors first, consume second: a store that fails while saving (a 503 the
+    // client retries) has not rotated the presented token, so the retry is not taken for a reuse
+    // that revokes the family (RFC 9700 §4.14.2). Tokens saved by a request that then loses the
+    // consume are never handed out, and the revocation that follows takes them too.
     const body = await ctx.tokens.issue({
-      clientId: record.clientId,
-      userId: record.userId,
+      clientId: presented.clientId,
+      userId: presented.userId,
       scopes,
-      grantId: record.grantId,
+      grantId: presented.grantId,
       // RFC 6749 §6: "the refresh token scope MUST be identical to that of the refresh token
       // included by the client in the request" — narrowing applies to the access token only.
-      refreshScopes: record.scopes,
+      refreshScopes: presented.scopes,
     });
-    await assertFamilyAlive(ctx, record);
+    await consume(ctx, hash, presented);
     return body;
   },
 };
 
-/**
- * RFC 9700 §4.14.2 / RFC 7009 §2.1: a reuse or a revocation that ran between our consume and our
- * save deleted the family before our tokens existed. Revocation deletes the family's refresh
- * tokens first (the presented one included, rotated or not) and sweeps again after; we save
- * first and look second, so one of the two always sees the other's tokens.
- */
-async function assertFamilyAlive(ctx: GrantContext, record: RefreshTokenRecord): Promise<void> {
-  if (await ctx.store.refreshTokens.find(record.hash)) return;
-  await ctx.tokens.revokeGrant(record.grantId);
-  throw invalidGrant('the refresh token has been revoked');
-}
-
-async function consume(ctx: GrantContext, hash: string): Promise<RefreshTokenRecord> {
+async function consume(ctx: GrantContext, hash: string, presented: RefreshTokenRecord): Promise<void> {
   const result = await ctx.store.refreshTokens.consume(hash, ctx.client.client.id, ctx.now);
-  if (result.status === 'not_found') throw invalidGrant('the refresh token is invalid');
-  if (result.status === 'consumed') return result.record;
-  const rotatedAt = result.record.rotatedAt?.getTime() ?? 0;
-  if (ctx.refreshTokenGracePeriod > 0 && ctx.now.getTime() - rotatedAt < ctx.refreshTokenGracePeriod * 1000) {
-    return result.record;
+  if (result.status === 'consumed') return;
+  if (result.status === 'not_found') {
+    // RFC 7009 §2.1 / RFC 9700 §4.14.2: a revocation (or a reuse) deleted the family since our
+    // find, perhaps before the tokens we just saved existed: they go too. A revocation that
+    // starts after our consume deletes what we saved before it, as its statements come later.
+    await ctx.tokens.revokeGrant(presented.grantId);
+    throw invalidGrant('the refresh token has been revoked');
   }
+  const rotatedAt = result.record.rotatedAt?.getTime() ?? 0;
+  if (ctx.refreshTokenGracePeriod > 0 && ctx.now.getTime() - rotatedAt < ctx.refreshTokenGracePeriod * 1000) return;
   // RFC 9700 §4.14.2: "If a refresh token is compromised and subsequently used by both the
   // attacker and the legitimate client, one of them will present an invalidated refresh token,
   // which will inform the authorization server of the breach ... [it] revokes the active refresh token."

@@ -14,6 +14,7 @@ import { clientTable } from './client-table.js';
 import { Database, type Statement, validateSchema } from './database.js';
 import { accessTokenTable, authorizationCodeTable, refreshTokenTable } from './grant-tables.js';
 import { checkVersion, migrateWith } from './migrations.js';
+import { PoolGoodbye } from './pool-goodbye.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db?... */
@@ -52,7 +53,8 @@ export class PostgresStore implements OAuth2Store {
   readonly consents: ConsentStore;
   readonly signingKeys: SigningKeyStore;
   readonly #pool: pg.Pool;
-  readonly #ownsPool: boolean;
+  /** Set when the store created the pool (and so ends it). */
+  readonly #goodbye: PoolGoodbye | undefined;
   readonly #onPoolError: (err: Error) => void;
   readonly #db: Database;
   readonly #ping: Statement<[], never>;
@@ -66,10 +68,11 @@ export class PostgresStore implements OAuth2Store {
     const schema = validateSchema(o.schema ?? 'public');
     const statementTimeoutMs = positive(o.statementTimeoutMs, 10_000, 'statementTimeoutMs');
     const ownsPool = o.pool === undefined;
+    const connectTimeoutMs = positive(o.connectTimeoutMs, 3000, 'connectTimeoutMs');
     const pool = o.pool ?? new pg.Pool({
       connectionString: o.connectionString,
       max: positive(o.max, 10, 'max'),
-      connectionTimeoutMillis: positive(o.connectTimeoutMs, 3000, 'connectTimeoutMs'),
+      connectionTimeoutMillis: connectTimeoutMs,
       statement_timeout: statementTimeoutMs,
       keepAlive: true,
       application_name: 'tsforge-oauth2',
@@ -84,21 +87,23 @@ export class PostgresStore implements OAuth2Store {
       }
     };
     pool.on('error', onPoolError);
+    // A server that does not answer a goodbye for as long as a connect may take is not answering.
+    const goodbye = ownsPool ? new PoolGoodbye(pool, connectTimeoutMs) : undefined;
     try {
       if (o.migrate === false) await checkVersion(pool, schema);
       else await migrateWith(pool, schema);
     } catch (err) {
       // Our own pool keeps the listener: a client may still fail while the pool ends.
-      if (ownsPool) await pool.end().catch(() => undefined);
+      if (goodbye) await goodbye.end().catch(() => undefined);
       else pool.off('error', onPoolError);
       throw err;
     }
-    return new PostgresStore(pool, ownsPool, onPoolError, new Database(pool, schema, statementTimeoutMs + READ_SLACK_MS));
+    return new PostgresStore(pool, goodbye, onPoolError, new Database(pool, schema, statementTimeoutMs + READ_SLACK_MS));
   }
 
-  private constructor(pool: pg.Pool, ownsPool: boolean, onPoolError: (err: Error) => void, db: Database) {
+  private constructor(pool: pg.Pool, goodbye: PoolGoodbye | undefined, onPoolError: (err: Error) => void, db: Database) {
     this.#pool = pool;
-    this.#ownsPool = ownsPool;
+    this.#goodbye = goodbye;
     this.#onPoolError = onPoolError;
     this.#db = db;
     this.#ping = db.prepare('SELECT 1');
@@ -120,7 +125,7 @@ export class PostgresStore implements OAuth2Store {
     this.#closing ??= (async () => {
       await this.#db.close();
       // Our own pool keeps the listener: a client may still fail while the pool ends.
-      if (this.#ownsPool) await this.#pool.end();
+      if (this.#goodbye) await this.#goodbye.end();
       else this.#pool.off('error', this.#onPoolError);
     })();
     return this.#closing;

@@ -76,7 +76,8 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, { all
       reply.raw.destroy();
       return reply;
     }
-    if (!reply.raw.headersSent && databaseUnreachable?.(err)) {
+    // A file store's failure (a full disk: E_IO caused by ENOSPC) is not the database's, whatever its cause's code.
+    if (!reply.raw.headersSent && !(err instanceof StorageError) && databaseUnreachable?.(err)) {
       return sendError(reply, 503, 'temporarily_unavailable', 'the server is temporarily unavailable; try again later');
     }
     logger.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');

@@ -102,8 +102,10 @@ function logCompletion(write: AccessLineWriter, request: FastifyRequest, fields:
     aborted: aborted ? true : undefined,
   };
   // 501 answers a client asking for what the server does not do: not the server's failure.
-  // /ready's 503 is its answer (draining, or a check failed, which the check logs itself).
+  // /ready's 503 is its answer (draining, or a check failed, which the check logs itself), and a
+  // request refused once shutdown has begun was sent to an instance on its way out.
   if (status === 503 && line.route === '/ready') write('info', line, 'not ready');
+  else if (request.refusedAtShutdown) write('info', line, 'refused: shutting down');
   else if (status >= 500 && status !== 501) write('error', line, 'request failed');
   else if (request.cutOffStatus !== undefined) write('warn', line, 'request cut off by the server');
   else if (aborted) write('warn', line, 'request aborted by the client');
