@@ -94,6 +94,9 @@ describe('lifecycle', () => {
       upload.socket.write(`PUT /api/files/slow.bin HTTP/1.1\r\nHost: tsforge\r\nAuthorization: Bearer ${token}\r\nContent-Length: 8\r\n\r\n0123`);
       const late = await openSocket(server.url);
       late.socket.write('GET /api/files HTTP/1.1\r\nHost: tsforge\r\n');
+      // Until the server has read those bytes, both connections are idle to it, and shutdown
+      // closes idle connections at once: give a loaded machine time to read them.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const exited = server.stop('SIGTERM');
       await until(() => server.logs().some((l) => l.msg === 'shutting down: draining in-flight requests'));
       late.socket.write(`Authorization: Bearer ${token}\r\n\r\n`);
