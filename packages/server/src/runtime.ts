@@ -174,6 +174,16 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   }
 }
 
+/** What this configuration keeps in the data dir, for the warning: with PostgreSQL, a secret file and S3, nothing private. */
+function heldInDataDir(config: ServerConfig): string[] {
+  const held = [
+    ...(config.services.database.kind === 'sqlite' ? ['the token database'] : []),
+    ...(config.services.secretFile ? [] : ["the server's secret key"]),
+    ...(config.storage.driver === 'local' ? ['the stored files'] : []),
+  ];
+  return held;
+}
+
 /** The data dir's database (its -wal and -shm too) and the secret key, in it or shared: private, or a warning. */
 function warnIfExposed(config: ServerConfig, logger: Logger): void {
   const files = [SECRET_FILE, ...(config.services.database.kind === 'sqlite' ? [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`] : [])];
@@ -181,10 +191,11 @@ function warnIfExposed(config: ServerConfig, logger: Logger): void {
   if (shared) {
     logger.warn({ paths: [shared] }, `TSFORGE_SECRET_FILE ${shared.path} (${shared.mode}) can be read by any user of this host: chmod o-rwx it (0640 root:tsforge, or 0600)`);
   }
-  const exposed = exposedDataFiles(config.dataDir, files);
+  const held = heldInDataDir(config);
+  const exposed = held.length > 0 ? exposedDataFiles(config.dataDir, files) : [];
   if (exposed.length === 0) return;
   logger.warn(
     { paths: exposed },
-    `the data dir holds the token database and the server's secret key, but group or others can reach ${exposed.map((p) => `${p.path} (${p.mode})`).join(', ')}: chmod 700 the dir and 600 its files`,
+    `the data dir holds ${held.join(', ')}, but group or others can reach ${exposed.map((p) => `${p.path} (${p.mode})`).join(', ')}: chmod 700 the dir and 600 its files`,
   );
 }

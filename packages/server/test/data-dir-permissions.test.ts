@@ -38,6 +38,8 @@ describe.skipIf(process.platform === 'win32')('the data dir is private', () => {
       await withTsforge({ dataDir }, async (server) => {
         const warning = server.logs().find((l) => WARNING.test(String(l.msg)));
         expect(warning).toMatchObject({ level: 'warn' });
+        // What this configuration keeps there (with PostgreSQL, a secret file and S3: nothing, and no warning).
+        expect(warning!.msg).toMatch(/^the data dir holds the token database, the server's secret key, the stored files, but /);
         const paths = (warning!.paths as { path: string; mode: string }[]);
         expect(paths).toContainEqual({ path: dataDir, mode: '0755' });
         expect(paths).toContainEqual({ path: join(dataDir, 'tsforge.db'), mode: '0644' });

@@ -108,6 +108,28 @@ describe('docs/deploy.md', () => {
     for (const instance of instances) expect(instance.logs().some((l) => l.route === '/api/files/*')).toBe(true);
   });
 
+  it('the file store down: file requests answer 503 through nginx, and every instance stays in the pool for OAuth', async () => {
+    const bearer = `Bearer ${await token()}`;
+    await fetch(`${nginx.url}/api/files/guide/small.txt`, { method: 'PUT', headers: { authorization: bearer }, body: 'small' });
+    await swift.server().kill();
+    try {
+      // A 503 counted as a failed attempt (proxy_next_upstream http_503) made nginx mark every
+      // instance down after a few of these: then even the token endpoint answered 502.
+      for (let i = 0; i < 6; i++) {
+        const get = await fetch(`${nginx.url}/api/files/guide/small.txt`, { headers: { authorization: bearer } });
+        expect(get.status).toBe(503);
+        await get.arrayBuffer();
+      }
+      for (let i = 0; i < 6; i++) expect(await token()).toEqual(expect.any(String));
+      const ready = await fetch(`${nginx.url}/ready`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { database: 'ok', storage: 'failed', redis: 'ok' } }]);
+    } finally {
+      await swift.server().restart();
+    }
+    const get = await fetch(`${nginx.url}/api/files/guide/small.txt`, { headers: { authorization: bearer } });
+    expect([get.status, await get.text()]).toEqual([200, 'small']);
+  });
+
   it('a rolling restart (SIGTERM to one instance) under load loses no request and drains without cutting connections', async () => {
     const bearer = `Bearer ${await token()}`;
     const failures: string[] = [];

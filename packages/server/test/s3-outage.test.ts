@@ -69,6 +69,10 @@ describeSwift('tsforge serve on S3 while the store is down: 503 with Retry-After
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     // A new token: the OAuth side does not touch the store.
     expect(await getToken(server.url, client)).toEqual(expect.any(String));
+    // Reported, but still ready: the store is every instance's, and a balancer routing by /ready
+    // would otherwise drop them all, OAuth with them.
+    const ready = await fetch(`${server.url}/ready`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { database: 'ok', storage: 'failed' } }]);
 
     await swift.server().restart();
     state = 'up';

@@ -10,11 +10,14 @@ type CheckState = 'ok' | 'failed' | 'degraded';
 /**
  * `/health` is liveness: the process answers. It checks nothing outside the process, so a
  * database outage does not get every instance restarted at once. `/ready` is readiness, what a
- * load balancer routes by: the database and the file store must answer, and a draining instance
- * is not ready. Redis is reported but optional (limits fall back to per-instance, the cache off),
- * so a Redis outage does not take every instance out of the pool.
+ * load balancer routes by: the database must answer, and a draining instance is not ready.
+ * Redis and an S3 store are reported but do not decide: Redis is optional (limits fall back to
+ * per-instance, the cache off), and an S3 store is shared by every instance, so its outage would
+ * take them all out of the pool at once, OAuth included, which works without it. A local disk
+ * is this instance's own: when it fails, this instance is not ready.
  */
-export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' | 'draining'>, logger: Logger) {
+export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' | 'draining' | 'config'>, logger: Logger) {
+  const storageDecides = runtime.config.storage.driver === 'local';
   const probe = changeLogger(logger);
   return async function routes(app: FastifyInstance) {
     app.get('/health', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
@@ -26,7 +29,7 @@ export function healthRoutes(runtime: Pick<Runtime, 'store' | 'disk' | 'redis' |
         runtime.redis ? probe('redis', () => runtime.redis!.ping()) : undefined,
       ]);
       const checks: Record<string, CheckState> = { database, storage, ...(redis ? { redis: redis === 'ok' ? 'ok' : 'degraded' } : {}) };
-      const ready = !runtime.draining && database === 'ok' && storage === 'ok';
+      const ready = !runtime.draining && database === 'ok' && (storage === 'ok' || !storageDecides);
       const status = runtime.draining ? 'draining' : ready ? 'ready' : 'unavailable';
       return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status, checks });
     });

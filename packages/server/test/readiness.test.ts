@@ -19,6 +19,7 @@ describe('/ready logs an outage once, not once per probe', () => {
       disk: { check: async () => {} },
       redis: { ping: async () => { if (!redisUp) throw new Error('connection refused'); return 'PONG'; } },
       draining: false,
+      config: { storage: { driver: 'local' } },
     } as unknown as Runtime;
     const { logger, lines } = recordingLogger();
     const app = Fastify();
@@ -35,5 +36,30 @@ describe('/ready logs an outage once, not once per probe', () => {
     expect(await ready()).toEqual([200, 'ok']);
     expect(lines).toEqual(['warn readiness check: redis did not answer', 'info readiness check: redis answers again']);
     await app.close();
+  });
+});
+
+describe('/ready: what decides readiness', () => {
+  const readiness = async (driver: 'local' | 's3', storageUp: boolean) => {
+    const runtime = {
+      store: { ping: async () => {} },
+      disk: { check: async () => { if (!storageUp) throw new Error('ECONNREFUSED'); } },
+      draining: false,
+      config: { storage: { driver } },
+    } as unknown as Runtime;
+    const app = Fastify();
+    await app.register(healthRoutes(runtime, recordingLogger().logger));
+    const response = await app.inject({ method: 'GET', url: '/ready' });
+    await app.close();
+    return [response.statusCode, response.json()];
+  };
+
+  it('an S3 store that fails is reported but leaves the instance ready: it is shared, and OAuth works without it', async () => {
+    expect(await readiness('s3', false)).toEqual([200, { status: 'ready', checks: { database: 'ok', storage: 'failed' } }]);
+  });
+
+  it('a local disk that fails is this instance\'s own: not ready', async () => {
+    expect(await readiness('local', false)).toEqual([503, { status: 'unavailable', checks: { database: 'ok', storage: 'failed' } }]);
+    expect(await readiness('local', true)).toEqual([200, { status: 'ready', checks: { database: 'ok', storage: 'ok' } }]);
   });
 });
