@@ -4,10 +4,12 @@ import { createLogger } from '@tsforge/logging';
 import { STORAGE_ERROR_STATUS, StorageError, type StorageErrorCode } from '@tsforge/storage';
 import { unreachableReason } from '../src/database-outage.js';
 import { installErrorHandling } from '../src/plugins/errors.js';
+import { installRetryAfter } from '../src/plugins/retry-after.js';
 
 describe('every StorageError code has its HTTP answer', () => {
   const app = Fastify();
   installErrorHandling(app, createLogger({ level: 'silent' }));
+  installRetryAfter(app);
   app.get('/:code', async (request) => {
     throw new StorageError((request.params as { code: StorageErrorCode }).code, 'what the client sees');
   });

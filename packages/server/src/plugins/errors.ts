@@ -34,9 +34,6 @@ export const STORAGE_ERRORS: Readonly<Record<StorageErrorCode, string>> = {
   E_IO: 'server_error',
 };
 
-/** Seconds a client is asked to wait before trying again when the store is unavailable. */
-export const STORAGE_RETRY_AFTER_S = 5;
-
 /**
  * A client's mistake gets its 4xx and a clear message; anything else is a 500 that says nothing
  * about the inside, while the whole error goes to the log.
@@ -57,10 +54,8 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, { all
       if (err.status < 500) return sendError(reply, err.status, STORAGE_ERRORS[err.code], err.message);
       if (err.code === 'E_UNAVAILABLE' && !reply.raw.headersSent) {
         // The cause (refused, timed out, 503 from the store) is for the operator; the client
-        // learns only that it may try again. RFC 9110 §15.6.4: "The server MAY send a
-        // Retry-After header field (Section 10.2.3) to suggest an appropriate amount of time".
+        // learns only that it may try again (installRetryAfter says when, as on every 503).
         logger.warn({ err, method: request.method, route: request.routeOptions.url }, 'storage unavailable');
-        reply.header('retry-after', String(STORAGE_RETRY_AFTER_S));
         return sendError(reply, 503, STORAGE_ERRORS[err.code], 'the storage service is temporarily unavailable; try again later');
       }
     }
