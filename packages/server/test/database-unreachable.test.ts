@@ -1,9 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@tsforge/logging';
 import { OAuth2Error } from '@tsforge/oauth2-server';
 import { connectFailure } from '../src/database-connect-error.js';
 import { DatabaseOutage, unreachableReason } from '../src/database-outage.js';
+import { capturedLogger } from './support/log-capture.js';
 
 const WHERE = 'postgres://db.internal:5432/tsforge';
 /** What node-postgres rejects with when the server answered with an error (DatabaseError). */
@@ -60,16 +59,12 @@ describe('a command that cannot open the database gets one line', () => {
 
 describe('DatabaseOutage', () => {
   function setup() {
-    const out = new PassThrough();
-    const lines: Record<string, unknown>[] = [];
-    out.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    });
+    const { logger, lines } = capturedLogger();
     let now = 1_000;
     let reachable = false;
     let probes = 0;
     const outage = new DatabaseOutage({
-      logger: createLogger({ destination: out, format: 'json' }),
+      logger,
       where: WHERE,
       probe: async () => {
         probes++;

@@ -1,15 +1,8 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '@tsforge/logging';
 import { healthRoutes } from '../src/routes/health.js';
 import type { Runtime } from '../src/runtime.js';
-
-/** Records what the probe logs: level and message. */
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const at = (level: string) => (_fields: unknown, msg: string) => void lines.push(`${level} ${msg}`);
-  return { logger: { warn: at('warn'), info: at('info'), error: at('error'), debug: at('debug') } as unknown as Logger, lines };
-}
+import { capturedLogger } from './support/log-capture.js';
 
 describe('/ready logs an outage once, not once per probe', () => {
   it('a Redis that stops answering for three probes: one warning, one line when it is back; /ready stays 200 with redis degraded', async () => {
@@ -21,7 +14,7 @@ describe('/ready logs an outage once, not once per probe', () => {
       draining: false,
       config: { storage: { driver: 'local' } },
     } as unknown as Runtime;
-    const { logger, lines } = recordingLogger();
+    const { logger, lines } = capturedLogger();
     const app = Fastify();
     await app.register(healthRoutes(runtime, logger));
     const ready = async () => {
@@ -34,7 +27,8 @@ describe('/ready logs an outage once, not once per probe', () => {
     redisUp = true;
     expect(await ready()).toEqual([200, 'ok']);
     expect(await ready()).toEqual([200, 'ok']);
-    expect(lines).toEqual(['warn readiness check: redis did not answer', 'info readiness check: redis answers again']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.map((l) => `${String(l.level)} ${String(l.msg)}`)).toEqual(['warn readiness check: redis did not answer', 'info readiness check: redis answers again']);
     await app.close();
   });
 });
@@ -48,7 +42,7 @@ describe('/ready: what decides readiness', () => {
       config: { storage: { driver } },
     } as unknown as Runtime;
     const app = Fastify();
-    await app.register(healthRoutes(runtime, recordingLogger().logger));
+    await app.register(healthRoutes(runtime, capturedLogger().logger));
     const response = await app.inject({ method: 'GET', url: '/ready' });
     await app.close();
     return [response.statusCode, response.json()];

@@ -1,16 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@tsforge/logging';
 import { REDIS_DEGRADED, REDIS_RESTORED, RedisStatus } from '../src/redis-status.js';
+import { capturedLogger } from './support/log-capture.js';
 
 function setup() {
-  const out = new PassThrough();
-  const lines: Record<string, unknown>[] = [];
-  out.setEncoding('utf8').on('data', (chunk: string) => {
-    for (const line of chunk.split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { logger, lines } = capturedLogger();
   let now = 0;
-  const status = new RedisStatus(createLogger({ destination: out, format: 'json' }), 'redis://cache.internal:6379', () => now);
+  const status = new RedisStatus(logger, 'redis://cache.internal:6379', () => now);
   const messages = async () => {
     await new Promise((r) => setImmediate(r));
     return lines.map(({ level, msg, part, down_ms }) => ({ level, msg, part, down_ms }));
