@@ -73,6 +73,11 @@ describe('Redis killed mid-load and started again', () => {
     return { status: response.status, body: (await response.json()) as unknown };
   };
   const linesWith = (server: RunningTsforge, msg: string) => server.logs().filter((l) => l.msg === msg);
+  /** Token requests and protected reads with `token`, on both instances, until stopped. */
+  const mixedLoad = (token: string) => loadLoop(4, (worker) => {
+    const server = [a, b][worker % 2]!;
+    return worker < 2 ? { kind: 'token', send: () => tokenRequest(server) } : { kind: 'files', send: () => listFiles(server, token) };
+  });
 
   it('keeps answering 200 with local limits and no cache, says so once, and shares them again when Redis is back', async () => {
     const kept = await getToken(a.url, client);
@@ -81,11 +86,7 @@ describe('Redis killed mid-load and started again', () => {
     expect((await listFiles(b, revokedDuringOutage)).status).toBe(200);
     expect((await listFiles(a, revokedDuringOutage)).status).toBe(200);
 
-    const servers = [a, b];
-    const load = loadLoop(4, (worker) => {
-      const server = servers[worker % 2]!;
-      return worker < 2 ? { kind: 'token', send: () => tokenRequest(server) } : { kind: 'files', send: () => listFiles(server, kept) };
-    });
+    const load = mixedLoad(kept);
     await sleep(500);
 
     await redis.stop();
@@ -115,7 +116,7 @@ describe('Redis killed mid-load and started again', () => {
     expect(revokedStatusDown).toEqual([401, 401]);
 
     // Once each way per instance, at warn then info, naming Redis without credentials.
-    for (const server of servers) {
+    for (const server of [a, b]) {
       expect(linesWith(server, DEGRADED)).toEqual([expect.objectContaining({ level: 'warn', module: 'redis', redis: `redis://127.0.0.1:${redis.port}` })]);
       expect(linesWith(server, RESTORED)).toEqual([expect.objectContaining({ level: 'info', module: 'redis', down_ms: expect.any(Number) })]);
       expect(server.child.exitCode).toBeNull();
@@ -153,11 +154,7 @@ describe('Redis killed mid-load and started again', () => {
     // Cached in Redis before the freeze: it keeps that entry, unlike a killed one.
     expect((await listFiles(b, revokedDuringFreeze)).status).toBe(200);
 
-    const servers = [a, b];
-    const load = loadLoop(4, (worker) => {
-      const server = servers[worker % 2]!;
-      return worker < 2 ? { kind: 'token', send: () => tokenRequest(server) } : { kind: 'files', send: () => listFiles(server, kept) };
-    });
+    const load = mixedLoad(kept);
     await sleep(500);
 
     redis.freeze();
