@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sendError } from './errors.js';
 
 /**
- * Once the listener has closed (shutdown), every response says `Connection: close`, so each
+ * Once shutdown has begun (`close()`), every response says `Connection: close`, so each
  * keep-alive connection ends after the request it is serving. Fastify closes the connections that
  * are idle when shutdown starts; but a request already in flight would leave its connection open
  * and idle, and a load balancer that has stopped routing to this instance never sends on it again:
@@ -14,7 +14,6 @@ import { sendError } from './errors.js';
  * every 503 carries.
  */
 export function installDrain(app: FastifyInstance): void {
-  const server = app.server;
   // Set when `close()` starts (an app that never listened, as under inject(), is not closing).
   let closing = false;
   app.addHook('preClose', (done) => {
@@ -27,7 +26,7 @@ export function installDrain(app: FastifyInstance): void {
     sendError(reply, 503, 'temporarily_unavailable', 'the server is shutting down; try again later');
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (!server.listening) reply.header('connection', 'close');
+    if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
 }
